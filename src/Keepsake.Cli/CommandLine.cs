@@ -1,0 +1,10 @@
+namespace Keepsake.Cli;
+
+internal static class CommandLine
+{
+    public static int Run(string[] args)
+    {
+        _ = args;
+        return 0;
+    }
+}

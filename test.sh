@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every Keepsake test. Installs what the tests need when it is missing:
+# Debian packages (restic, libimobiledevice-utils, libplist-utils, sqlite3, openssl) and NuGet packages.
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Plist]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# program -> Debian package that provides it
+declare -A needs=(
+  [restic]=restic
+  [idevicebackup2]=libimobiledevice-utils
+  [idevice_id]=libimobiledevice-utils
+  [plistutil]=libplist-utils
+  [sqlite3]=sqlite3
+  [openssl]=openssl
+)
+missing=()
+for program in "${!needs[@]}"; do
+  command -v "$program" >/dev/null 2>&1 || missing+=("${needs[$program]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+  echo "test.sh: installing Debian packages: $packages"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet restore Keepsake.slnx
+dotnet build Keepsake.slnx -c Release --no-restore -nologo -v minimal
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test Keepsake.slnx -c Release --no-build --nologo \
+  --filter "Category!=Hardware" \
+  --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@" || status=$?
+
+# One plain closing line over every test assembly.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
