@@ -1,0 +1,361 @@
+using System.Security.Cryptography;
+using Keepsake.BackupFormat.Crypto;
+using Keepsake.BackupFormat.Keybag;
+using Keepsake.BackupFormat.Manifest;
+using Keepsake.Plist;
+using Keepsake.Primitives;
+
+namespace Keepsake.BackupFormat;
+
+/// <summary>
+/// An Apple MobileSync backup folder on disk, plain or encrypted: Info/Manifest/Status.plist,
+/// Manifest.db (iOS 10+) or Manifest.mbdb (iOS 4–9), and the content blobs. For an encrypted
+/// backup the password is checked, the class keys unwrapped and Manifest.db decrypted (into an
+/// owner-only temporary file, deleted on <see cref="Dispose"/>) once, in <see cref="Open"/>.
+/// See docs/design/backup-format.md.
+/// </summary>
+public sealed class BackupFolder : IBackupFileSource
+{
+    private readonly ManifestDbReader? _db;
+    private readonly List<BackupEntry>? _mbdbEntries;
+    private readonly ClassKeyRing? _keys;
+    private readonly string? _tempManifest;
+    private readonly bool _nestedBlobs;
+    private bool _disposed;
+
+    private BackupFolder(string path, BackupProperties properties, ManifestDbReader? db, List<BackupEntry>? mbdbEntries, ClassKeyRing? keys, string? tempManifest)
+    {
+        Path = path;
+        Properties = properties;
+        _db = db;
+        _mbdbEntries = mbdbEntries;
+        _keys = keys;
+        _tempManifest = tempManifest;
+        _nestedBlobs = db is not null;
+    }
+
+    /// <summary>The backup folder (absolute).</summary>
+    public string Path { get; }
+
+    public BackupProperties Properties { get; }
+
+    /// <summary>Whether Manifest.plist says the backup is encrypted.</summary>
+    public bool IsEncrypted => Properties.IsEncrypted;
+
+    /// <summary>The class keys of an encrypted backup (null for a plain one).</summary>
+    public ClassKeyRing? ClassKeys => _keys;
+
+    /// <summary>
+    /// Opens a backup folder. For an encrypted backup, <paramref name="password"/> is required
+    /// (<see cref="BackupFormatError.PasswordRequired"/>) and checked here
+    /// (<see cref="BackupFormatError.WrongPassword"/>) before anything else is read or written.
+    /// </summary>
+    public static BackupFolder Open(string path, Secret? password = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+        {
+            throw new BackupFormatException(BackupFormatError.MissingFile, full, "the backup folder does not exist");
+        }
+
+        var properties = ReadProperties(full);
+        ClassKeyRing? keys = null;
+        string? temp = null;
+        ManifestDbReader? db = null;
+        try
+        {
+            if (properties.IsEncrypted)
+            {
+                if (password is null)
+                {
+                    throw new BackupFormatException(BackupFormatError.PasswordRequired, full, "the backup is encrypted; a password is needed");
+                }
+
+                var bagBytes = properties.ManifestPlist?.GetData("BackupKeyBag")
+                    ?? throw new BackupFormatException(BackupFormatError.CorruptKeybag, "Manifest.plist", "the backup is encrypted but Manifest.plist has no BackupKeyBag");
+                keys = BackupKeybag.Parse(bagBytes).Unlock(password);
+            }
+
+            var dbPath = System.IO.Path.Combine(full, "Manifest.db");
+            var mbdbPath = System.IO.Path.Combine(full, "Manifest.mbdb");
+            if (File.Exists(dbPath))
+            {
+                if (keys is not null && !HasSqliteHeader(dbPath))
+                {
+                    var manifestKey = properties.ManifestPlist?.GetData("ManifestKey")
+                        ?? throw new BackupFormatException(BackupFormatError.CorruptManifest, "Manifest.plist", "Manifest.db is encrypted but Manifest.plist has no ManifestKey");
+                    temp = DecryptManifest(dbPath, manifestKey, keys);
+                    db = new ManifestDbReader(temp);
+                }
+                else
+                {
+                    db = new ManifestDbReader(dbPath);
+                }
+
+                return new BackupFolder(full, properties, db, null, keys, temp);
+            }
+
+            if (File.Exists(mbdbPath))
+            {
+                using var reader = ManifestMbdbReader.Open(mbdbPath);
+                var entries = reader.ReadEntries().ToList();
+                entries.Sort(static (a, b) =>
+                {
+                    var c = string.CompareOrdinal(a.Domain, b.Domain);
+                    return c != 0 ? c : string.CompareOrdinal(a.RelativePath, b.RelativePath);
+                });
+                return new BackupFolder(full, properties, null, entries, keys, null);
+            }
+
+            throw new BackupFormatException(BackupFormatError.MissingFile, full, "the folder has neither Manifest.db nor Manifest.mbdb");
+        }
+        catch
+        {
+            db?.Dispose();
+            keys?.Dispose();
+            DeleteTemp(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads only Info.plist, Manifest.plist and Status.plist (each optional; no password needed).
+    /// A damaged plist raises <see cref="BackupFormatException"/> (CorruptManifest).
+    /// </summary>
+    public static BackupProperties ReadProperties(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        var info = ReadPlist(full, "Info.plist");
+        var manifest = ReadPlist(full, "Manifest.plist");
+        var status = ReadPlist(full, "Status.plist");
+        var lockdown = manifest?.GetDictionary("Lockdown");
+        var snapshotState = status?.GetString("SnapshotState");
+        var staging = Directory.Exists(System.IO.Path.Combine(full, "Snapshot"));
+        var manifestKind = File.Exists(System.IO.Path.Combine(full, "Manifest.db")) ? "Manifest.db"
+            : File.Exists(System.IO.Path.Combine(full, "Manifest.mbdb")) ? "Manifest.mbdb"
+            : null;
+        return new BackupProperties
+        {
+            Udid = lockdown?.GetString("UniqueDeviceID") ?? info?.GetString("Unique Identifier") ?? info?.GetString("Target Identifier"),
+            DeviceName = info?.GetString("Device Name") ?? lockdown?.GetString("DeviceName"),
+            ProductType = info?.GetString("Product Type") ?? lockdown?.GetString("ProductType"),
+            ProductVersion = info?.GetString("Product Version") ?? lockdown?.GetString("ProductVersion"),
+            BuildVersion = info?.GetString("Build Version") ?? lockdown?.GetString("BuildVersion"),
+            SerialNumber = info?.GetString("Serial Number") ?? lockdown?.GetString("SerialNumber"),
+            Date = info?.GetDate("Last Backup Date") ?? manifest?.GetDate("Date") ?? status?.GetDate("Date"),
+            IsEncrypted = manifest?.GetBoolean("IsEncrypted") ?? false,
+            SnapshotState = snapshotState ?? (staging ? "Snapshot folder present" : null),
+            IsComplete = !staging && (snapshotState is null || snapshotState == "finished"),
+            IsFullBackup = status?.GetBoolean("IsFullBackup"),
+            FormatVersion = manifest?.GetString("Version"),
+            ManifestKind = manifestKind,
+            InfoPlist = info,
+            ManifestPlist = manifest,
+            StatusPlist = status,
+        };
+    }
+
+    public IEnumerable<BackupEntry> Entries(string? domain = null, string? pathPrefix = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_db is not null)
+        {
+            return _db.Entries(domain, pathPrefix);
+        }
+
+        return _mbdbEntries!.Where(e => (domain is null || e.Domain == domain)
+            && (string.IsNullOrEmpty(pathPrefix) || e.RelativePath.StartsWith(pathPrefix, StringComparison.Ordinal)));
+    }
+
+    public BackupEntry? FindEntry(string domain, string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(relativePath);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_db is not null)
+        {
+            return _db.Find(domain, relativePath);
+        }
+
+        return _mbdbEntries!.FirstOrDefault(e => e.Domain == domain && e.RelativePath == relativePath)
+            ?? _mbdbEntries!.FirstOrDefault(e =>
+                e.Domain.Normalize(System.Text.NormalizationForm.FormC) == domain.Normalize(System.Text.NormalizationForm.FormC)
+                && e.RelativePath.Normalize(System.Text.NormalizationForm.FormC) == relativePath.Normalize(System.Text.NormalizationForm.FormC));
+    }
+
+    public Stream OpenRead(BackupEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (entry.Kind != BackupEntryKind.File)
+        {
+            throw new ArgumentException($"{entry.Domain}/{entry.RelativePath} is a {entry.Kind}, not a regular file.", nameof(entry));
+        }
+
+        var where = $"{entry.Domain}/{entry.RelativePath}";
+        var blob = BlobPath(entry.FileId);
+        if (blob is null)
+        {
+            if (entry.Size == 0)
+            {
+                return Stream.Null;
+            }
+
+            throw new BackupFormatException(BackupFormatError.MissingBlob, where, $"the content blob {BackupFileId.BlobPath(entry.FileId, _nestedBlobs)} is missing");
+        }
+
+        var stream = new FileStream(blob, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        if (_keys is null)
+        {
+            return stream;
+        }
+
+        try
+        {
+            if (entry.EncryptionKey is null)
+            {
+                throw new BackupFormatException(BackupFormatError.CorruptBlob, where, "the backup is encrypted but the entry has no EncryptionKey");
+            }
+
+            var key = _keys.UnwrapPrefixedKey(entry.EncryptionKey, entry.ProtectionClass, where);
+            try
+            {
+                return new CbcDecryptingStream(stream, key, name: where);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The blob file of <paramref name="fileId"/> (either layout), or null when absent.</summary>
+    public string? BlobPath(string fileId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileId);
+        if (fileId.Length < 3 || fileId.Any(c => !char.IsAsciiHexDigit(c)))
+        {
+            return null;
+        }
+
+        var preferred = System.IO.Path.Combine(Path, BackupFileId.BlobPath(fileId, _nestedBlobs));
+        if (File.Exists(preferred))
+        {
+            return preferred;
+        }
+
+        var other = System.IO.Path.Combine(Path, BackupFileId.BlobPath(fileId, !_nestedBlobs));
+        return File.Exists(other) ? other : null;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _db?.Dispose();
+        _keys?.Dispose();
+        DeleteTemp(_tempManifest);
+    }
+
+    private static PlistDictionary? ReadPlist(string folder, string name)
+    {
+        var file = System.IO.Path.Combine(folder, name);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        const long maxLength = 256L * 1024 * 1024;
+        var info = new FileInfo(file);
+        if (info.Length > maxLength)
+        {
+            throw new BackupFormatException(BackupFormatError.CorruptManifest, name, $"the file is {info.Length} bytes, more than the {maxLength} accepted");
+        }
+
+        try
+        {
+            return PlistReader.Read(File.ReadAllBytes(file)) as PlistDictionary
+                ?? throw new BackupFormatException(BackupFormatError.CorruptManifest, name, "the plist's top object is not a dictionary");
+        }
+        catch (PlistFormatException e)
+        {
+            throw new BackupFormatException(BackupFormatError.CorruptManifest, name, $"the plist cannot be parsed: {e.Message}", e);
+        }
+    }
+
+    private static bool HasSqliteHeader(string path)
+    {
+        Span<byte> header = stackalloc byte[16];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(header, 16, throwOnEndOfStream: false) == 16 && header.SequenceEqual(ManifestDbReader.SqliteHeader);
+    }
+
+    private static string DecryptManifest(string dbPath, byte[] manifestKey, ClassKeyRing keys)
+    {
+        var key = keys.UnwrapPrefixedKey(manifestKey, null, "Manifest.plist ManifestKey");
+        var temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"keepsake-manifest-{Guid.NewGuid():N}.db");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var output = new FileStream(temp, options))
+            using (var input = new CbcDecryptingStream(File.OpenRead(dbPath), key, name: "Manifest.db"))
+            {
+                input.CopyTo(output, 1 << 20);
+            }
+
+            return temp;
+        }
+        catch (BackupFormatException e) when (e.Error == BackupFormatError.CorruptBlob)
+        {
+            DeleteTemp(temp);
+            throw new BackupFormatException(BackupFormatError.CorruptManifest, "Manifest.db", $"the encrypted Manifest.db cannot be decrypted: {e.Message}", e);
+        }
+        catch
+        {
+            DeleteTemp(temp);
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private static void DeleteTemp(string? temp)
+    {
+        if (temp is null)
+        {
+            return;
+        }
+
+        foreach (var file in new[] { temp, temp + "-wal", temp + "-shm", temp + "-journal" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}
