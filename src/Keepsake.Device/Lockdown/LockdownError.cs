@@ -1,0 +1,38 @@
+namespace Keepsake.Device.Lockdown;
+
+/// <summary>lockdownd <c>Error</c> strings (the names are the wire strings).</summary>
+public enum LockdownError
+{
+    Unknown,
+    InvalidResponse,
+    MissingKey,
+    MissingValue,
+    GetProhibited,
+    SetProhibited,
+    RemoveProhibited,
+    ImmutableValue,
+    PasswordProtected,
+    UserDeniedPairing,
+    PairingDialogResponsePending,
+    MissingHostID,
+    InvalidHostID,
+    SessionActive,
+    SessionInactive,
+    MissingSessionID,
+    InvalidSessionID,
+    MissingService,
+    InvalidService,
+    ServiceLimit,
+    MissingPairRecord,
+    SavePairRecordFailed,
+    InvalidPairRecord,
+    InvalidActivationRecord,
+    MissingActivationRecord,
+    ServiceProhibited,
+    EscrowLocked,
+    PairingProhibitedOverThisConnection,
+    FMiPProtected,
+    MCProtected,
+    MCChallengeRequired,
+    InvalidRequest,
+}
