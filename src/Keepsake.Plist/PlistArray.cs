@@ -9,6 +9,9 @@ public sealed class PlistArray : PlistNode, IList<PlistNode>, IReadOnlyList<Plis
 
     public PlistArray() => _items = [];
 
+    /// <summary>An empty array with room for <paramref name="capacity"/> items.</summary>
+    public PlistArray(int capacity) => _items = new List<PlistNode>(capacity);
+
     public PlistArray(IEnumerable<PlistNode> items)
     {
         ArgumentNullException.ThrowIfNull(items);

@@ -49,6 +49,20 @@ public sealed class PlistDictionary : PlistNode, IEnumerable<KeyValuePair<string
         _order.Add(key);
     }
 
+    /// <summary>Adds a key unless it is already present; returns whether it was added.</summary>
+    public bool TryAdd(string key, PlistNode value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_map.TryAdd(key, value))
+        {
+            return false;
+        }
+
+        _order.Add(key);
+        return true;
+    }
+
     public bool ContainsKey(string key) => _map.ContainsKey(key);
 
     public bool Remove(string key) => _map.Remove(key) && _order.Remove(key);

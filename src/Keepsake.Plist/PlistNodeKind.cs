@@ -12,4 +12,7 @@ public enum PlistNodeKind
     Date,
     Data,
     Uid,
+
+    /// <summary>The binary plist null object (marker 0x00); XML plists cannot hold it.</summary>
+    Null,
 }

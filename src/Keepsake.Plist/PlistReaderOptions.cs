@@ -1,0 +1,25 @@
+namespace Keepsake.Plist;
+
+/// <summary>
+/// Limits that keep <see cref="PlistReader"/> safe on hostile input. The defaults accept every
+/// plist a device or a backup produces.
+/// </summary>
+public sealed class PlistReaderOptions
+{
+    /// <summary>The shared default options.</summary>
+    public static PlistReaderOptions Default { get; } = new();
+
+    /// <summary>Largest input accepted, in bytes (default 64 MiB). Larger input raises <see cref="PlistFormatException"/>.</summary>
+    public long MaxInputBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Most objects a binary plist may declare, and most XML elements read (default 16 Mi).
+    /// The reader also caps the total nodes it materialises (objects referenced from many places
+    /// count each time) at <see cref="MaxObjectCount"/> or eight times the declared object count,
+    /// whichever is smaller, so a small file cannot expand into a huge tree.
+    /// </summary>
+    public int MaxObjectCount { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Deepest nesting of arrays and dictionaries (default 512).</summary>
+    public int MaxDepth { get; init; } = 512;
+}
