@@ -1,0 +1,239 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Keepsake.Repository.Internal;
+
+namespace Keepsake.Repository.Backends.Local;
+
+/// <summary>
+/// A repository in a local folder, in restic's layout: <c>config</c>, <c>keys/</c>, <c>locks/</c>,
+/// <c>snapshots/</c>, <c>index/</c>, <c>data/00..ff/</c>. Writes go to a temporary
+/// <c>&lt;name&gt;-tmp-&lt;random&gt;</c> in the target folder, are flushed to disk, renamed into place
+/// and the folder is fsynced; stored files are made read-only (0400), as restic does.
+/// </summary>
+public sealed class LocalBackend : IBackend
+{
+    private const string TempMarker = "-tmp-";
+    private readonly string _root;
+
+    /// <summary>Opens (without creating) the folder <paramref name="root"/>.</summary>
+    public LocalBackend(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        _root = Path.GetFullPath(root);
+    }
+
+    /// <inheritdoc />
+    public string Location => _root;
+
+    /// <summary>Creates the folder layout (idempotent).</summary>
+    public void CreateLayout()
+    {
+        Directory.CreateDirectory(_root);
+        foreach (var type in new[] { FileType.Key, FileType.Lock, FileType.Snapshot, FileType.Index, FileType.Pack })
+        {
+            Directory.CreateDirectory(Path.Combine(_root, BackendNames.Folder(type)));
+        }
+
+        for (var i = 0; i < 256; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(_root, "data", i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveAsync(FileType type, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var final = PathOf(type, name);
+        if (File.Exists(final))
+        {
+            return;
+        }
+
+        var folder = Path.GetDirectoryName(final)!;
+        var temp = Path.Combine(folder, Path.GetFileName(final) + TempMarker + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var stream = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous,
+            });
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            try
+            {
+                File.Move(temp, final, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(final))
+            {
+                File.Delete(temp);
+                return;
+            }
+
+            NativeMethods.FsyncDirectory(folder);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(final, UnixFileMode.UserRead);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackendException)
+        {
+            TryDelete(temp);
+            throw new BackendException($"Saving {type} '{name}' in {_root} failed: {e.Message}", isTransient: false, e);
+        }
+        catch (OperationCanceledException)
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> LoadAsync(FileType type, string name, long offset = 0, int length = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var path = PathOf(type, name);
+        try
+        {
+            var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, Options = FileOptions.Asynchronous });
+            await using (stream.ConfigureAwait(false))
+            {
+                var size = stream.Length;
+                if (offset >= size)
+                {
+                    return [];
+                }
+
+                var available = size - offset;
+                if (length == 0 && available > int.MaxValue)
+                {
+                    throw new BackendException($"{type} '{name}' is too large to load at once ({size} bytes).", isTransient: false);
+                }
+
+                var count = length == 0 ? (int)available : (int)Math.Min(length, available);
+                var buffer = new byte[count];
+                stream.Position = offset;
+                await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return buffer;
+            }
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new BackendNotFoundException(type, name, e);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new BackendNotFoundException(type, name, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackendException)
+        {
+            throw new BackendException($"Loading {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<BackendFileInfo> StatAsync(FileType type, string name, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(PathOf(type, name));
+        return info.Exists
+            ? Task.FromResult(new BackendFileInfo(type, type == FileType.Config ? BackendNames.ConfigName : name, info.Length))
+            : throw new BackendNotFoundException(type, name);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<BackendFileInfo> ListAsync(FileType type, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        if (type == FileType.Config)
+        {
+            var config = new FileInfo(Path.Combine(_root, BackendNames.ConfigName));
+            if (config.Exists)
+            {
+                yield return new BackendFileInfo(type, BackendNames.ConfigName, config.Length);
+            }
+
+            yield break;
+        }
+
+        var folder = Path.Combine(_root, BackendNames.Folder(type));
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        var files = type == FileType.Pack
+            ? Directory.EnumerateDirectories(folder).SelectMany(Directory.EnumerateFiles)
+            : Directory.EnumerateFiles(folder);
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(file);
+            if (!BackendNames.IsStorageId(name))
+            {
+                continue;
+            }
+
+            long size;
+            try
+            {
+                size = new FileInfo(file).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            yield return new BackendFileInfo(type, name, size);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(FileType type, string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(type, name);
+        try
+        {
+            if (File.Exists(path) && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.Delete(path);
+            return Task.CompletedTask;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.CompletedTask;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackendException($"Removing {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private string PathOf(FileType type, string name) =>
+        Path.Combine(_root, BackendNames.RelativePath(type, name).Replace('/', Path.DirectorySeparatorChar));
+}

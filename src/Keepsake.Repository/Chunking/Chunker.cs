@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+
+namespace Keepsake.Repository.Chunking;
+
+/// <summary>
+/// Content-defined chunking with a 64-byte Rabin rolling hash over the repository's polynomial,
+/// cutting where the low 20 bits of the digest are zero, with chunks of 512 KiB to 8 MiB (the last
+/// chunk of a stream may be shorter). Boundaries equal restic's for the same polynomial. See
+/// docs/design/repository-format.md, "Chunking". Not thread-safe: one instance per stream.
+/// </summary>
+public sealed class Chunker
+{
+    /// <summary>The smallest chunk (except a stream's last).</summary>
+    public const int MinSize = 512 * 1024;
+
+    /// <summary>The largest chunk.</summary>
+    public const int MaxSize = 8 * 1024 * 1024;
+
+    private const int WindowSize = 64;
+    private const ulong SplitMask = (1UL << 20) - 1;
+    private static readonly ConcurrentDictionary<ulong, (ulong[] Out, ulong[] Mod)> TableCache = new();
+
+    private readonly ulong[] _out;
+    private readonly ulong[] _mod;
+    private readonly int _polShift;
+    private readonly byte[] _window = new byte[WindowSize];
+    private ulong _digest;
+    private int _wpos;
+    private long _count;
+    private long _pre;
+
+    /// <summary>Creates a chunker for <paramref name="polynomial"/> (degree 9..53).</summary>
+    public Chunker(ChunkerPolynomial polynomial)
+    {
+        var degree = polynomial.Degree;
+        if (degree is < 9 or > 53)
+        {
+            throw new ArgumentOutOfRangeException(nameof(polynomial), "The polynomial's degree must be between 9 and 53.");
+        }
+
+        (_out, _mod) = TableCache.GetOrAdd(polynomial.Value, BuildTables);
+        _polShift = degree - 8;
+        Reset();
+    }
+
+    /// <summary>Starts a new chunk (as after a cut, or at the start of a stream).</summary>
+    public void Reset()
+    {
+        Array.Clear(_window);
+        _digest = 0;
+        _wpos = 0;
+        _count = 0;
+
+        // Slide in a single 1 byte, as restic's chunker does on reset.
+        _digest = Slide(_digest, 1);
+        _pre = MinSize - WindowSize;
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="buffer"/>; returns the number of bytes of it that complete the current
+    /// chunk (the chunker has reset for the next), or -1 when the whole buffer belongs to the chunk.
+    /// </summary>
+    public int NextSplitPoint(ReadOnlySpan<byte> buffer)
+    {
+        var index = 0;
+        if (_pre > 0)
+        {
+            if (_pre >= buffer.Length)
+            {
+                _pre -= buffer.Length;
+                _count += buffer.Length;
+                return -1;
+            }
+
+            index = (int)_pre;
+            _count += _pre;
+            _pre = 0;
+        }
+
+        var add = _count;
+        var digest = _digest;
+        var wpos = _wpos;
+        var window = _window;
+        var outTable = _out;
+        var modTable = _mod;
+        var shift = _polShift;
+        for (var i = index; i < buffer.Length; i++)
+        {
+            var b = buffer[i];
+            var old = window[wpos];
+            window[wpos] = b;
+            digest ^= outTable[old];
+            wpos = (wpos + 1) & (WindowSize - 1);
+
+            var top = digest >> shift;
+            digest = ((digest << 8) | b) ^ modTable[top];
+
+            add++;
+            if ((digest & SplitMask) == 0 || add >= MaxSize)
+            {
+                if (add < MinSize)
+                {
+                    continue;
+                }
+
+                Reset();
+                return i + 1;
+            }
+        }
+
+        _digest = digest;
+        _wpos = wpos;
+        _count += buffer.Length - index;
+        return -1;
+    }
+
+    private ulong Slide(ulong digest, byte b)
+    {
+        var old = _window[_wpos];
+        _window[_wpos] = b;
+        digest ^= _out[old];
+        _wpos = (_wpos + 1) % WindowSize;
+        var top = digest >> _polShift;
+        return ((digest << 8) | b) ^ _mod[top];
+    }
+
+    private static (ulong[] Out, ulong[] Mod) BuildTables(ulong pol)
+    {
+        var outTable = new ulong[256];
+        var modTable = new ulong[256];
+        var degree = new ChunkerPolynomial(pol).Degree;
+        for (var b = 0; b < 256; b++)
+        {
+            // The contribution of byte b once it has moved through the whole window: b·x^(8·63) mod pol.
+            var h = ChunkerPolynomial.Mod((ulong)b, pol);
+            for (var i = 0; i < WindowSize - 1; i++)
+            {
+                h = ChunkerPolynomial.Mod(h << 8, pol);
+            }
+
+            outTable[b] = h;
+
+            // Reduces the top byte that shifting left by 8 pushes past the degree.
+            modTable[b] = ChunkerPolynomial.Mod((ulong)b << degree, pol) | ((ulong)b << degree);
+        }
+
+        return (outTable, modTable);
+    }
+}

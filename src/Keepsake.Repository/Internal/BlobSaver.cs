@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Keepsake.Repository.Backends;
+using Keepsake.Repository.Index;
+using Keepsake.Repository.Packs;
+
+namespace Keepsake.Repository.Internal;
+
+/// <summary>
+/// The write pipeline: blobs handed in by the caller (who chunks and hashes) are compressed and
+/// sealed by worker tasks, appended to the data or tree pack being built, and finished packs are
+/// uploaded by a separate task. Every stage is joined by a bounded channel, so memory stays bounded
+/// and chunking, compression/encryption and writing overlap. <see cref="FlushAsync"/> uploads what
+/// is left and then writes index files for the new packs (packs before index, as the format requires).
+/// </summary>
+internal sealed class BlobSaver
+{
+    private readonly Repository _repository;
+    private readonly MasterIndex _index;
+    private readonly ConcurrentDictionary<(ObjectId, BlobType), byte> _pending = new();
+    private readonly Channel<(BlobType Type, ObjectId Id, byte[] Plain)> _jobs;
+    private readonly Channel<PackBuilder> _uploads;
+    private readonly Task[] _workers;
+    private readonly Task _uploader;
+    private readonly Lock _packLock = new();
+    private readonly List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)> _newPacks = [];
+    private readonly CancellationTokenSource _cts;
+    private PackBuilder _dataPack = new(BlobType.Data);
+    private PackBuilder _treePack = new(BlobType.Tree);
+    private long _bytesAdded;
+    private long _blobsAdded;
+
+    public BlobSaver(Repository repository, MasterIndex index, CancellationToken cancellationToken)
+    {
+        _repository = repository;
+        _index = index;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = Math.Max(2, Environment.ProcessorCount);
+        _jobs = Channel.CreateBounded<(BlobType, ObjectId, byte[])>(new BoundedChannelOptions(workers * 2) { SingleReader = false, SingleWriter = false });
+        _uploads = Channel.CreateBounded<PackBuilder>(new BoundedChannelOptions(2) { SingleReader = true });
+        _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync))];
+        _uploader = Task.Run(UploadAsync);
+    }
+
+    /// <summary>Sealed bytes added to new packs.</summary>
+    public long BytesAdded => Interlocked.Read(ref _bytesAdded);
+
+    /// <summary>Blobs added.</summary>
+    public long BlobsAdded => Interlocked.Read(ref _blobsAdded);
+
+    /// <summary>Whether the blob is stored or on its way.</summary>
+    public bool Has(ObjectId id, BlobType type) => _index.Contains(id, type) || _pending.ContainsKey((id, type));
+
+    /// <summary>Queues the blob unless it is already stored or queued; returns whether it was queued.</summary>
+    public async ValueTask<bool> SaveAsync(BlobType type, ObjectId id, byte[] plaintext)
+    {
+        if (_index.Contains(id, type) || !_pending.TryAdd((id, type), 0))
+        {
+            return false;
+        }
+
+        try
+        {
+            await _jobs.Writer.WriteAsync((type, id, plaintext), _cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_cts.IsCancellationRequested || Failure() is not null)
+        {
+            await FailedAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes all remaining packs, then the index files for all new packs; returns the index IDs.</summary>
+    public async Task<List<ObjectId>> FlushAsync(CancellationToken cancellationToken)
+    {
+        _jobs.Writer.TryComplete();
+        await FailedWhenAnyAsync(Task.WhenAll(_workers)).ConfigureAwait(false);
+        PackBuilder data;
+        PackBuilder tree;
+        lock (_packLock)
+        {
+            data = _dataPack;
+            tree = _treePack;
+            _dataPack = new PackBuilder(BlobType.Data);
+            _treePack = new PackBuilder(BlobType.Tree);
+        }
+
+        foreach (var pack in new[] { data, tree })
+        {
+            if (pack.Count > 0)
+            {
+                await _uploads.Writer.WriteAsync(pack, _cts.Token).ConfigureAwait(false);
+            }
+        }
+
+        _uploads.Writer.TryComplete();
+        await FailedWhenAnyAsync(_uploader).ConfigureAwait(false);
+        return await _repository.WriteIndexFilesAsync(_newPacks, [], _index, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the pipeline after a failure elsewhere (does not write an index).</summary>
+    public async Task AbortAsync()
+    {
+        await _cts.CancelAsync().ConfigureAwait(false);
+        _jobs.Writer.TryComplete();
+        _uploads.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll([.. _workers, _uploader]).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The caller reports the original failure.
+        }
+    }
+
+    private async Task FailedWhenAnyAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await FailedAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private Exception? Failure() =>
+        _workers.Concat([_uploader]).FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+
+    private async Task FailedAsync()
+    {
+        var failure = Failure();
+        await _cts.CancelAsync().ConfigureAwait(false);
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        var token = _cts.Token;
+        try
+        {
+            await foreach (var (type, id, plain) in _jobs.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                byte[] payload = plain;
+                var uncompressed = 0;
+                if (_repository.Version >= 2)
+                {
+                    var compressed = Zstd.Compress(plain, _repository.Options.CompressionLevel);
+                    if (compressed.Length < plain.Length)
+                    {
+                        payload = compressed;
+                        uncompressed = plain.Length;
+                    }
+                }
+
+                var sealedBlob = _repository.Key.Seal(payload);
+                PackBuilder? full = null;
+                lock (_packLock)
+                {
+                    var builder = type == BlobType.Tree ? _treePack : _dataPack;
+                    builder.Add(id, sealedBlob, uncompressed);
+                    if (builder.Size >= _repository.Options.PackSize)
+                    {
+                        full = builder;
+                        if (type == BlobType.Tree)
+                        {
+                            _treePack = new PackBuilder(BlobType.Tree);
+                        }
+                        else
+                        {
+                            _dataPack = new PackBuilder(BlobType.Data);
+                        }
+                    }
+                }
+
+                Interlocked.Add(ref _bytesAdded, sealedBlob.Length);
+                Interlocked.Increment(ref _blobsAdded);
+                if (full is not null)
+                {
+                    await _uploads.Writer.WriteAsync(full, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception)
+        {
+            await _cts.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task UploadAsync()
+    {
+        var token = _cts.Token;
+        try
+        {
+            await foreach (var builder in _uploads.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                var (bytes, packId, blobs) = builder.Finish(_repository.Key);
+                await _repository.Backend.SaveAsync(FileType.Pack, packId.ToString(), bytes, token).ConfigureAwait(false);
+                lock (_newPacks)
+                {
+                    _newPacks.Add((packId, blobs));
+                }
+
+                _index.AddPack(packId, blobs);
+            }
+        }
+        catch (Exception)
+        {
+            await _cts.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,312 @@
+using System.Security.Cryptography;
+using Keepsake.Repository.Chunking;
+using Keepsake.Repository.Index;
+using Keepsake.Repository.Internal;
+using Keepsake.Repository.Snapshots;
+using Keepsake.Repository.Trees;
+
+namespace Keepsake.Repository;
+
+public sealed partial class Repository
+{
+    /// <summary>
+    /// Backs up <paramref name="sourceFolder"/> as a new snapshot. The snapshot's tree holds the
+    /// folder under its absolute path (as restic does: <c>/home/u/x</c> is stored as dirs
+    /// <c>home</c> → <c>u</c> → <c>x</c>). Writes packs, then the index, then the snapshot, so an
+    /// interrupted backup leaves only unreferenced packs behind.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The source folder does not exist.</exception>
+    public async Task<BackupResult> BackupAsync(string sourceFolder, BackupOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceFolder);
+        options ??= new BackupOptions();
+        var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceFolder));
+        if (!Directory.Exists(source))
+        {
+            throw new DirectoryNotFoundException($"The folder to back up does not exist: {source}");
+        }
+
+        var host = options.Host ?? Options.Hostname;
+        var paths = options.Paths ?? [source];
+        await using var repoLock = (await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+
+        Snapshot? parent = options.NoParent ? null : options.Parent;
+        if (parent is null && !options.NoParent)
+        {
+            parent = (await ListSnapshotsAsync(cancellationToken).ConfigureAwait(false))
+                .LastOrDefault(s => s.Hostname == host && s.Paths.SequenceEqual(paths));
+        }
+
+        var run = new BackupRun(this, index, progress, cancellationToken);
+        try
+        {
+            var root = await run.SaveRootAsync(source, parent?.Tree).ConfigureAwait(false);
+            await run.Saver.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var (uid, gid) = NativeMethods.CurrentIds();
+            var snapshot = await SaveSnapshotAsync(
+                new Snapshot
+                {
+                    Time = options.Time ?? DateTimeOffset.Now,
+                    Parent = parent?.Id,
+                    Tree = root,
+                    Paths = paths,
+                    Hostname = host,
+                    Username = Options.Username,
+                    Uid = uid,
+                    Gid = gid,
+                    Tags = options.Tags,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return new BackupResult
+            {
+                Snapshot = snapshot,
+                FilesNew = run.FilesNew,
+                FilesChanged = run.FilesChanged,
+                FilesUnmodified = run.FilesUnmodified,
+                DirectoriesProcessed = run.Directories,
+                BytesRead = run.BytesRead,
+                TotalBytes = run.TotalBytes,
+                BlobsAdded = run.Saver.BlobsAdded,
+                BytesAdded = run.Saver.BytesAdded,
+                Errors = run.Errors,
+            };
+        }
+        catch
+        {
+            await run.Saver.AbortAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>One backup's walk: files are chunked and hashed here, blobs go to the pipeline.</summary>
+    private sealed class BackupRun
+    {
+        private readonly Repository _repository;
+        private readonly MasterIndex _index;
+        private readonly IProgress<BackupProgress>? _progress;
+        private readonly CancellationToken _cancellationToken;
+        private readonly List<string> _errors = [];
+        private long _filesProcessed;
+
+        public BackupRun(Repository repository, MasterIndex index, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+        {
+            _repository = repository;
+            _index = index;
+            _progress = progress;
+            _cancellationToken = cancellationToken;
+            Saver = new BlobSaver(repository, index, cancellationToken);
+        }
+
+        public BlobSaver Saver { get; }
+
+        public long FilesNew { get; private set; }
+
+        public long FilesChanged { get; private set; }
+
+        public long FilesUnmodified { get; private set; }
+
+        public long Directories { get; private set; }
+
+        public long BytesRead { get; private set; }
+
+        public long TotalBytes { get; private set; }
+
+        public IReadOnlyList<string> Errors => _errors;
+
+        public async Task<ObjectId> SaveRootAsync(string source, ObjectId? parentRoot)
+        {
+            // Components of the absolute path: "/a/b/c" → ["a", "b", "c"] under the root "/".
+            var rootPrefix = Path.GetPathRoot(source) ?? "/";
+            var components = source[rootPrefix.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+
+            // Find the parent's tree for each level along the path.
+            var parentTrees = new ObjectId?[components.Length + 1];
+            parentTrees[0] = parentRoot;
+            for (var i = 0; i < components.Length; i++)
+            {
+                var pt = parentTrees[i];
+                if (pt is null)
+                {
+                    break;
+                }
+
+                var tree = await TryLoadParentTreeAsync(pt.Value).ConfigureAwait(false);
+                var node = tree?.Find(components[i]);
+                parentTrees[i + 1] = node?.Type == NodeType.Dir ? node.Subtree : null;
+            }
+
+            var subtree = await SaveDirectoryAsync(source, parentTrees[components.Length]).ConfigureAwait(false);
+            for (var i = components.Length - 1; i >= 0; i--)
+            {
+                var path = rootPrefix + string.Join(Path.DirectorySeparatorChar, components[..(i + 1)]);
+                var node = NodeFactory.FromPath(path, components[i]) ?? throw new DirectoryNotFoundException($"{path} vanished during the backup.");
+                var dirNode = WithSubtree(node, subtree);
+                subtree = await SaveTreeAsync(new Tree([dirNode])).ConfigureAwait(false);
+            }
+
+            return subtree;
+        }
+
+        private async Task<Tree?> TryLoadParentTreeAsync(ObjectId id)
+        {
+            try
+            {
+                return await _repository.LoadTreeAsync(id, _cancellationToken).ConfigureAwait(false);
+            }
+            catch (RepositoryCorruptedException)
+            {
+                return null;
+            }
+        }
+
+        private async Task<ObjectId> SaveDirectoryAsync(string path, ObjectId? parentTreeId)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            Directories++;
+            var parentTree = parentTreeId is { } pid ? await TryLoadParentTreeAsync(pid).ConfigureAwait(false) : null;
+            List<string> names;
+            try
+            {
+                names = [.. Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).OfType<string>()];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _errors.Add($"{path}: {e.Message}");
+                names = [];
+            }
+
+            names.Sort(NodeFactory.NameOrder);
+            var nodes = new List<Node>(names.Count);
+            foreach (var name in names)
+            {
+                var full = Path.Combine(path, name);
+                var node = NodeFactory.FromPath(full, name);
+                if (node is null)
+                {
+                    continue;
+                }
+
+                var previous = parentTree?.Find(name);
+                switch (node.Type)
+                {
+                    case NodeType.Dir:
+                        var sub = await SaveDirectoryAsync(full, previous?.Type == NodeType.Dir ? previous.Subtree : null).ConfigureAwait(false);
+                        nodes.Add(WithSubtree(node, sub));
+                        break;
+                    case NodeType.File:
+                        var fileNode = await SaveFileAsync(full, node, previous).ConfigureAwait(false);
+                        if (fileNode is not null)
+                        {
+                            nodes.Add(fileNode);
+                        }
+
+                        break;
+                    default:
+                        nodes.Add(node);
+                        break;
+                }
+            }
+
+            return await SaveTreeAsync(new Tree(nodes)).ConfigureAwait(false);
+        }
+
+        private async Task<Node?> SaveFileAsync(string path, Node node, Node? previous)
+        {
+            TotalBytes += (long)node.Size;
+            if (previous is { Type: NodeType.File, Content: { } oldContent }
+                && previous.Size == node.Size
+                && previous.ModTime.UtcTicks == node.ModTime.UtcTicks
+                && previous.Inode == node.Inode
+                && oldContent.All(id => _index.Contains(id, BlobType.Data)))
+            {
+                FilesUnmodified++;
+                Report(path, 0);
+                return WithContent(node, oldContent);
+            }
+
+            var content = new List<ObjectId>();
+            long read = 0;
+            try
+            {
+                var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, Options = FileOptions.SequentialScan });
+                await using (stream.ConfigureAwait(false))
+                {
+                    var chunks = new ChunkReader(stream, _repository.Polynomial);
+                    while (await chunks.NextAsync(_cancellationToken).ConfigureAwait(false) is { } chunk)
+                    {
+                        var id = new ObjectId(SHA256.HashData(chunk));
+                        content.Add(id);
+                        read += chunk.Length;
+                        await Saver.SaveAsync(BlobType.Data, id, chunk).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _errors.Add($"{path}: {e.Message}");
+                return null;
+            }
+
+            BytesRead += read;
+            if (previous is { Type: NodeType.File, Content: { } prior } && prior.SequenceEqual(content))
+            {
+                FilesUnmodified++;
+            }
+            else if (previous is null)
+            {
+                FilesNew++;
+            }
+            else
+            {
+                FilesChanged++;
+            }
+
+            Report(path, read);
+
+            // The size recorded is what was read: a file that grew or shrank meanwhile stays consistent.
+            return WithContent(node, content, (ulong)read);
+        }
+
+        private void Report(string path, long read)
+        {
+            _filesProcessed++;
+            _progress?.Report(new BackupProgress(_filesProcessed, BytesRead, Saver.BytesAdded, path));
+        }
+
+        private async Task<ObjectId> SaveTreeAsync(Tree tree)
+        {
+            var bytes = TreeJson.Serialize(tree);
+            var id = ObjectId.Hash(bytes);
+            await Saver.SaveAsync(BlobType.Tree, id, bytes).ConfigureAwait(false);
+            return id;
+        }
+
+        private static Node WithSubtree(Node n, ObjectId subtree) => Copy(n, content: null, subtree: subtree, size: n.Size);
+
+        private static Node WithContent(Node n, IReadOnlyList<ObjectId> content, ulong? size = null) => Copy(n, content, subtree: null, size: size ?? n.Size);
+
+        private static Node Copy(Node n, IReadOnlyList<ObjectId>? content, ObjectId? subtree, ulong size) => new()
+        {
+            Name = n.Name,
+            Type = n.Type,
+            Mode = n.Mode,
+            ModTime = n.ModTime,
+            AccessTime = n.AccessTime,
+            ChangeTime = n.ChangeTime,
+            Uid = n.Uid,
+            Gid = n.Gid,
+            User = n.User,
+            Group = n.Group,
+            Inode = n.Inode,
+            DeviceId = n.DeviceId,
+            Size = size,
+            Links = n.Links,
+            LinkTarget = n.LinkTarget,
+            Device = n.Device,
+            Content = content,
+            Subtree = subtree,
+            Error = n.Error,
+        };
+    }
+}

@@ -1,0 +1,22 @@
+using Keepsake.Repository.Crypto;
+
+namespace Keepsake.Repository;
+
+/// <summary>Options for creating or opening a repository.</summary>
+public sealed class RepositoryOptions
+{
+    /// <summary>scrypt parameters for key files this process creates (init, add key).</summary>
+    public KdfParameters KdfParameters { get; init; } = KdfParameters.Default;
+
+    /// <summary>zstd level for blobs and unpacked files (restic's "auto" is about level 3).</summary>
+    public int CompressionLevel { get; init; } = 3;
+
+    /// <summary>A pack is finished once it holds at least this many bytes (restic's default: 16 MiB).</summary>
+    public int PackSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>The host name recorded in keys and locks (default: this machine's).</summary>
+    public string Hostname { get; init; } = Environment.MachineName;
+
+    /// <summary>The user name recorded in keys, locks and snapshots.</summary>
+    public string Username { get; init; } = Environment.UserName;
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Keepsake.Primitives;
+using Keepsake.Repository.Backends.Local;
+using Keepsake.Repository.Crypto;
+using Keepsake.TestKit;
+
+namespace Keepsake.Repository.Tests.Compatibility;
+
+public sealed class ResticCompatibilityTests
+{
+    internal static readonly RepositoryOptions Fast = new() { KdfParameters = KdfParameters.Fast, Hostname = "keepsake-test-host" };
+
+    [ToolFact("restic")]
+    public async Task Init_ThenResticCheck_Passes()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        using var password = Secret.FromString(Restic.Password);
+        using (await Repository.InitAsync(new LocalBackend(repoPath), password, Fast))
+        {
+        }
+
+        Restic.Check(repoPath);
+        var cat = Restic.Run(repoPath, "cat", "config").EnsureSuccess("restic cat config");
+        Assert.Contains("\"version\": 2", cat.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [ToolFact("restic")]
+    public async Task Backup_ThenResticCheckAndRestore_ByteIdentical()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        var source = dir.Combine("source");
+        TestData.CreateTree(source, seed: 1);
+        using var password = Secret.FromString(Restic.Password);
+        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, Fast);
+        var first = await repo.BackupAsync(source, new BackupOptions { Host = "iphone-of-ann", Tags = ["udid:abc", "ios:17.4"] });
+        File.WriteAllText(Path.Combine(source, "dir1", "added.txt"), "new file");
+        File.Delete(Path.Combine(source, "dir0", "sub", "file0.bin"));
+        var second = await repo.BackupAsync(source, new BackupOptions { Host = "iphone-of-ann", Tags = ["udid:abc"] });
+        Assert.Equal(first.Snapshot.Id, second.Snapshot.Parent);
+        Assert.True(second.FilesUnmodified > 0);
+        Assert.Equal(0, second.BytesRead - "new file".Length);
+
+        Restic.Check(repoPath);
+
+        var restored = dir.Combine("restored");
+        Restic.Run(repoPath, "--no-lock", "restore", second.Snapshot.Id.ToString(), "--target", restored).EnsureSuccess("restic restore");
+        TestData.AssertSameTree(source, Path.Combine(restored, Path.GetFullPath(source).TrimStart('/')));
+
+        var json = Restic.Run(repoPath, "--no-lock", "snapshots", "--json").EnsureSuccess("restic snapshots").StandardOutput;
+        using var doc = JsonDocument.Parse(json);
+        var snapshots = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, snapshots.Count);
+        Assert.All(snapshots, s => Assert.Equal("iphone-of-ann", s.GetProperty("hostname").GetString()));
+        Assert.All(snapshots, s => Assert.Equal(Path.GetFullPath(source), s.GetProperty("paths")[0].GetString()));
+        Assert.Contains(snapshots, s => s.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).SequenceEqual(["udid:abc", "ios:17.4"]));
+    }
+}
