@@ -1,0 +1,210 @@
+using Keepsake.Repository.Backends;
+using Keepsake.Repository.Index;
+using Keepsake.Repository.Packs;
+using Keepsake.Repository.Snapshots;
+using Keepsake.Repository.Trees;
+
+namespace Keepsake.Repository;
+
+public sealed partial class Repository
+{
+    /// <summary>
+    /// Checks the repository and collects every problem (never stopping at the first): each index
+    /// file, each pack's existence and header against the index, each snapshot and every tree it
+    /// reaches, and that every referenced blob is indexed. With <paramref name="readData"/>, every
+    /// pack is read whole: its SHA-256 must equal its name and every blob must decrypt, decompress
+    /// and hash to its ID.
+    /// </summary>
+    public async Task<CheckResult> CheckAsync(bool readData = false, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<CheckProblem>();
+        var warnings = new List<CheckProblem>();
+        long bytesRead = 0;
+
+        // 1. Index files, one by one.
+        var index = new MasterIndex();
+        var packIndexFile = new Dictionary<ObjectId, ObjectId>();
+        await foreach (var file in Backend.ListAsync(FileType.Index, cancellationToken).ConfigureAwait(false))
+        {
+            var id = ObjectId.Parse(file.Name);
+            try
+            {
+                var parsed = IndexFile.Parse(file.Name, await LoadUnpackedAsync(FileType.Index, id, cancellationToken).ConfigureAwait(false));
+                index.AddFile(id, parsed);
+                foreach (var packId in parsed.Packs.Keys)
+                {
+                    packIndexFile.TryAdd(packId, id);
+                }
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+            }
+        }
+
+        _index = index;
+        progress?.Report($"loaded {index.Files.Count} index files");
+
+        // 2. Packs: existence, orphans, header (and with readData, every byte).
+        var stored = new Dictionary<ObjectId, long>();
+        await foreach (var file in Backend.ListAsync(FileType.Pack, cancellationToken).ConfigureAwait(false))
+        {
+            stored[ObjectId.Parse(file.Name)] = file.Size;
+        }
+
+        foreach (var (packId, _) in stored)
+        {
+            if (!index.Packs.ContainsKey(packId))
+            {
+                warnings.Add(new CheckProblem("pack", packId.ToString(), "not referenced in any index"));
+            }
+        }
+
+        foreach (var (packId, indexed) in index.Packs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!stored.TryGetValue(packId, out var size))
+            {
+                errors.Add(new CheckProblem("pack", packId.ToString(), $"missing, but index {packIndexFile[packId].ToShortString()} lists {indexed.Count} blobs in it"));
+                continue;
+            }
+
+            try
+            {
+                List<PackedBlob> header;
+                if (readData)
+                {
+                    var bytes = await Backend.LoadAsync(FileType.Pack, packId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    bytesRead += bytes.Length;
+                    if (ObjectId.Hash(bytes) != packId)
+                    {
+                        errors.Add(new CheckProblem("pack", packId.ToString(), "its content does not hash to its name"));
+                    }
+
+                    header = ParseHeaderFromBytes(packId, bytes);
+                    foreach (var blob in header)
+                    {
+                        try
+                        {
+                            DecodeBlob(blob, bytes.AsSpan((int)blob.Offset, blob.Length));
+                        }
+                        catch (RepositoryCorruptedException e)
+                        {
+                            errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+                        }
+                    }
+                }
+                else
+                {
+                    header = await LoadPackHeaderAsync(packId, size, cancellationToken).ConfigureAwait(false);
+                }
+
+                var inHeader = header.Select(b => (b.Id, b.Type, b.Offset, b.Length)).ToHashSet();
+                foreach (var blob in indexed)
+                {
+                    if (!inHeader.Contains((blob.Id, blob.Type, blob.Offset, blob.Length)))
+                    {
+                        errors.Add(new CheckProblem("pack", packId.ToString(), $"index lists {BlobName(blob.Type)} {blob.Id} at offset {blob.Offset}, but the pack header does not"));
+                    }
+                }
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+            }
+        }
+
+        progress?.Report($"checked {index.Packs.Count} packs");
+
+        // 3. Snapshots and every tree they reach.
+        var snapshots = 0;
+        var visited = new HashSet<ObjectId>();
+        await foreach (var file in Backend.ListAsync(FileType.Snapshot, cancellationToken).ConfigureAwait(false))
+        {
+            Snapshot snapshot;
+            try
+            {
+                snapshot = await LoadSnapshotAsync(ObjectId.Parse(file.Name), cancellationToken).ConfigureAwait(false);
+                snapshots++;
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+                continue;
+            }
+
+            var stack = new Stack<(ObjectId Tree, string Path)>();
+            stack.Push((snapshot.Tree, "/"));
+            while (stack.Count > 0)
+            {
+                var (treeId, path) = stack.Pop();
+                if (!visited.Add(treeId))
+                {
+                    continue;
+                }
+
+                Tree tree;
+                try
+                {
+                    if (!index.Contains(treeId, BlobType.Tree))
+                    {
+                        errors.Add(new CheckProblem("tree blob", treeId.ToString(), $"of {path} in snapshot {snapshot.ShortId} is not in any index"));
+                        continue;
+                    }
+
+                    tree = await LoadTreeAsync(treeId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RepositoryCorruptedException e)
+                {
+                    errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, $"{e.Problem} (tree of {path} in snapshot {snapshot.ShortId})"));
+                    continue;
+                }
+
+                foreach (var node in tree.Nodes)
+                {
+                    var childPath = path == "/" ? "/" + node.Name : path + "/" + node.Name;
+                    if (node.Type == NodeType.File)
+                    {
+                        foreach (var blob in node.Content ?? [])
+                        {
+                            if (!index.Contains(blob, BlobType.Data))
+                            {
+                                errors.Add(new CheckProblem("data blob", blob.ToString(), $"of {childPath} (tree {treeId.ToShortString()}) is not in any index"));
+                            }
+                        }
+                    }
+                    else if (node.Type == NodeType.Dir)
+                    {
+                        if (node.Subtree is { } sub)
+                        {
+                            stack.Push((sub, childPath));
+                        }
+                        else
+                        {
+                            errors.Add(new CheckProblem("tree blob", treeId.ToString(), $"directory {childPath} has no subtree"));
+                        }
+                    }
+                }
+            }
+        }
+
+        return new CheckResult(errors, warnings, index.Packs.Count, snapshots, visited.Count, bytesRead);
+    }
+
+    private List<PackedBlob> ParseHeaderFromBytes(ObjectId packId, byte[] bytes)
+    {
+        if (bytes.Length < 4 + Crypto.MasterKey.Overhead)
+        {
+            throw new RepositoryCorruptedException("pack", packId.ToString(), $"too short ({bytes.Length} bytes) for a header");
+        }
+
+        var headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        if (headerLength < Crypto.MasterKey.Overhead || headerLength > bytes.Length - 4)
+        {
+            throw new RepositoryCorruptedException("pack", packId.ToString(), $"impossible header length {headerLength}", bytes.Length - 4);
+        }
+
+        var headerOffset = bytes.Length - 4 - (int)headerLength;
+        return ParseHeader(packId, bytes.AsSpan(headerOffset, (int)headerLength), headerOffset);
+    }
+}
