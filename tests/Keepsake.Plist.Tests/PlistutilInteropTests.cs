@@ -1,0 +1,68 @@
+using Keepsake.TestKit;
+
+namespace Keepsake.Plist.Tests;
+
+/// <summary>
+/// Checks our reader and writer against libplist's <c>plistutil</c>. Its exit code is not trusted:
+/// every check parses what it wrote and compares values.
+/// </summary>
+public sealed class PlistutilInteropTests
+{
+    private static PlistNode Convert(byte[] input, string format, TempDirectory dir)
+    {
+        var inPath = dir.Combine($"in-{Guid.NewGuid():N}");
+        var outPath = dir.Combine($"out-{Guid.NewGuid():N}");
+        File.WriteAllBytes(inPath, input);
+        var result = ExternalTool.Run("plistutil", ["-i", inPath, "-o", outPath, "-f", format], TimeSpan.FromSeconds(60));
+        Assert.True(File.Exists(outPath), $"plistutil wrote nothing: {result.StandardError}");
+        var bytes = File.ReadAllBytes(outPath);
+        Assert.Equal(format == "bin", PlistReader.IsBinary(bytes));
+        return PlistReader.Read(bytes);
+    }
+
+    [ToolFact("plistutil")]
+    public void OurBinary_PlistutilToXml_ReadsEqual()
+    {
+        using var dir = new TempDirectory();
+        var original = SamplePlists.EveryKind();
+        Assert.Equal(original, Convert(PlistWriter.ToBinary(original), "xml", dir));
+    }
+
+    [ToolFact("plistutil")]
+    public void OurXml_PlistutilToBinary_ReadsEqual()
+    {
+        // libplist turns a CF$UID dictionary into a plain dictionary when it writes binary, so UIDs
+        // are left out of this direction (they are covered by the binary → XML test).
+        using var dir = new TempDirectory();
+        var original = SamplePlists.EveryKind(withUid: false);
+        Assert.Equal(original, Convert(PlistWriter.ToXml(original), "bin", dir));
+    }
+
+    [ToolFact("plistutil")]
+    public void OurBinary_PlistutilToBinary_ReadsEqual()
+    {
+        using var dir = new TempDirectory();
+        var original = SamplePlists.EveryKind();
+        Assert.Equal(original, Convert(PlistWriter.ToBinary(original), "bin", dir));
+    }
+
+    [ToolFact("plistutil")]
+    public void LargeBinary_PlistutilBothWays_ReadsEqual()
+    {
+        using var dir = new TempDirectory();
+        var original = SamplePlists.Large();
+        var viaXml = Convert(PlistWriter.ToBinary(original), "xml", dir);
+        Assert.Equal(original, viaXml);
+        Assert.Equal(original, Convert(PlistWriter.ToXml(original), "bin", dir));
+    }
+
+    [ToolFact("plistutil")]
+    public void KeyedArchive_PlistutilToXml_DecodesEqual()
+    {
+        using var dir = new TempDirectory();
+        var file = KeyedArchiveTests.SampleMbFile();
+        var viaXml = Convert(KeyedArchive.EncodeToBinary(file), "xml", dir);
+        file.Fields["EncryptionKey"] = ((ArchivedObject)file.Fields["EncryptionKey"]!).Fields["NS.data"];
+        KeyedArchiveTests.AssertGraphEqual(file, KeyedArchive.Decode(viaXml));
+    }
+}
