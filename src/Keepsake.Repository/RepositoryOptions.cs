@@ -3,7 +3,7 @@ using Keepsake.Repository.Crypto;
 namespace Keepsake.Repository;
 
 /// <summary>Options for creating or opening a repository.</summary>
-public sealed class RepositoryOptions
+public sealed record RepositoryOptions
 {
     /// <summary>scrypt parameters for key files this process creates (init, add key).</summary>
     public KdfParameters KdfParameters { get; init; } = KdfParameters.Default;
