@@ -1,0 +1,679 @@
+using System.Data.Common;
+using System.Globalization;
+using Keepsake.Export.Databases;
+using Keepsake.Export.Messages.TypedStream;
+using Microsoft.Data.Sqlite;
+
+namespace Keepsake.Export.Messages;
+
+/// <summary>
+/// Reads conversations and messages from a <see cref="MessagesDatabase"/>, building every query from
+/// the columns that exist (missing ones read as NULL). Messages stream from a SQLite reader, ordered
+/// by conversation then date; only small side tables (handles, tapbacks, reply counts, recently
+/// deleted ids) are held in memory. See docs/design/exporters.md, "Messages".
+/// </summary>
+public sealed class MessageReader
+{
+    private static readonly string[] MessageColumns =
+    [
+        "guid", "text", "attributedBody", "service", "handle_id", "subject", "date", "date_read", "date_delivered",
+        "is_from_me", "item_type", "group_action_type", "group_title", "other_handle", "associated_message_guid",
+        "associated_message_type", "associated_message_emoji", "balloon_bundle_id", "expressive_send_style_id",
+        "thread_originator_guid", "thread_originator_part", "date_edited", "date_retracted", "message_summary_info",
+        "is_audio_message", "destination_caller_id", "share_status",
+    ];
+
+    private readonly MessagesDatabase _database;
+    private readonly DatabaseSchema _schema;
+    private Dictionary<long, string>? _handles;
+
+    public MessageReader(MessagesDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _schema = database.File.Schema;
+    }
+
+    private SqliteConnection Connection => _database.File.Connection;
+
+    /// <summary>Every conversation: chat rows, chats named only by chat_message_join, and (when any message is in no chat) the orphans bucket.</summary>
+    public IReadOnlyList<Conversation> ReadConversations()
+    {
+        var participants = ReadParticipants();
+        var result = new List<Conversation>();
+        var seen = new HashSet<long>();
+        if (_schema.HasTable("chat"))
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT c.ROWID, {S("chat", "c", "guid")}, {S("chat", "c", "chat_identifier")}, {S("chat", "c", "display_name")},
+                       {S("chat", "c", "service_name")}, {S("chat", "c", "style")}
+                FROM chat c ORDER BY c.ROWID
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = reader.GetInt64(0);
+                seen.Add(id);
+                var people = participants.GetValueOrDefault(id) ?? [];
+                result.Add(new Conversation
+                {
+                    Id = id,
+                    Guid = Text(reader, 1),
+                    Identifier = Text(reader, 2),
+                    DisplayName = string.IsNullOrWhiteSpace(Text(reader, 3)) ? null : Text(reader, 3),
+                    Service = Text(reader, 4),
+                    IsGroup = Long(reader, 5) == 43 || people.Count > 1,
+                    Participants = people,
+                });
+            }
+        }
+
+        if (_schema.HasTable("chat_message_join"))
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT chat_id FROM chat_message_join WHERE chat_id IS NOT NULL ORDER BY chat_id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = reader.GetInt64(0);
+                if (seen.Add(id))
+                {
+                    var people = participants.GetValueOrDefault(id) ?? [];
+                    result.Add(new Conversation
+                    {
+                        Id = id,
+                        IsSynthetic = true,
+                        IsGroup = people.Count > 1,
+                        Participants = people,
+                    });
+                }
+            }
+        }
+
+        if (CountOrphans() > 0)
+        {
+            result.Add(new Conversation { Id = Conversation.OrphansId, IsSynthetic = true });
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Streams the messages of <paramref name="conversations"/>, ordered by conversation, then date,
+    /// then ROWID. Tapbacks come attached to their target; a tapback whose target is not in the
+    /// database comes as a message of its own (<see cref="Message.OrphanTapback"/>).
+    /// </summary>
+    public IEnumerable<Message> ReadMessages(IReadOnlyCollection<Conversation> conversations, MessageFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        filter ??= new MessageFilter();
+        if (conversations.Count == 0)
+        {
+            yield break;
+        }
+
+        var tapbacks = ReadTapbacks(out var tapbackRowIds);
+        var replyCounts = ReadReplyCounts();
+        var recoverable = ReadIdSet("chat_recoverable_message_join", "message_id");
+        var ids = conversations.Where(c => c.Id != Conversation.OrphansId).Select(c => c.Id.ToString(CultureInfo.InvariantCulture)).ToList();
+        var includeOrphans = conversations.Any(c => c.Id == Conversation.OrphansId);
+        var hasJoin = _schema.HasTable("chat_message_join");
+
+        var where = new List<string>();
+        if (hasJoin)
+        {
+            var parts = new List<string>();
+            if (ids.Count > 0)
+            {
+                parts.Add($"cmj.chat_id IN ({string.Join(',', ids)})");
+            }
+
+            if (includeOrphans)
+            {
+                parts.Add("cmj.chat_id IS NULL");
+            }
+
+            where.Add($"({string.Join(" OR ", parts)})");
+        }
+        else if (!includeOrphans)
+        {
+            yield break;
+        }
+
+        using var command = Connection.CreateCommand();
+        var select = string.Join(", ", MessageColumns.Select(c => S("message", "m", c)));
+        var chatColumn = hasJoin ? "cmj.chat_id" : "NULL";
+        var join = hasJoin ? "LEFT JOIN chat_message_join cmj ON cmj.message_id = m.ROWID" : string.Empty;
+        command.CommandText = $"""
+            SELECT m.ROWID, {select}, {chatColumn} AS chat_id
+            FROM message m {join}
+            {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)}
+            ORDER BY chat_id, m.date, m.ROWID
+            """;
+        using var reader = command.ExecuteReader();
+        var ordinals = MessageColumns.Select((c, i) => (c, i + 1)).ToDictionary(x => x.c, x => x.Item2, StringComparer.Ordinal);
+        var chatOrdinal = MessageColumns.Length + 1;
+        using var attachments = new AttachmentQuery(Connection, _schema);
+        using var snippets = new SnippetQuery(Connection, _schema);
+        using var exists = new ExistsQuery(Connection);
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rowId = reader.GetInt64(0);
+            var guid = Text(reader, ordinals["guid"]) ?? string.Empty;
+            var date = AppleTime.FromMessageDate(Long(reader, ordinals["date"]));
+            if (!filter.Matches(date))
+            {
+                continue;
+            }
+
+            var conversationId = reader.IsDBNull(chatOrdinal) ? Conversation.OrphansId : reader.GetInt64(chatOrdinal);
+            var isFromMe = Long(reader, ordinals["is_from_me"]) != 0;
+            var sender = SenderOf(isFromMe, Long(reader, ordinals["handle_id"]), Text(reader, ordinals["destination_caller_id"]));
+            Tapback? orphanTapback = null;
+            if (tapbackRowIds.Contains(rowId))
+            {
+                var target = ParseAssociatedGuid(Text(reader, ordinals["associated_message_guid"])).Guid;
+                if (target is not null && exists.Exists(target))
+                {
+                    continue; // attached to its target
+                }
+
+                orphanTapback = MakeTapback(rowId, Long(reader, ordinals["associated_message_type"]), Text(reader, ordinals["associated_message_emoji"]), sender, isFromMe, date, null);
+            }
+
+            var (text, body, diagnostic) = ReadBody(reader, ordinals["text"], ordinals["attributedBody"]);
+            var threadGuid = Text(reader, ordinals["thread_originator_guid"]);
+            var edits = EditHistory.Parse(Blob(reader, ordinals["message_summary_info"]));
+            var itemType = Long(reader, ordinals["item_type"]);
+            var retracted = AppleTime.FromMessageDate(Long(reader, ordinals["date_retracted"]));
+            yield return new Message
+            {
+                RowId = rowId,
+                Guid = guid,
+                ConversationId = conversationId,
+                Date = date,
+                DateRead = AppleTime.FromMessageDate(Long(reader, ordinals["date_read"])),
+                DateDelivered = AppleTime.FromMessageDate(Long(reader, ordinals["date_delivered"])),
+                DateEdited = AppleTime.FromMessageDate(Long(reader, ordinals["date_edited"])),
+                DateRetracted = retracted,
+                IsFromMe = isFromMe,
+                Sender = sender,
+                Service = Text(reader, ordinals["service"]),
+                Text = text,
+                Subject = Text(reader, ordinals["subject"]),
+                Body = body,
+                BodyDiagnostic = diagnostic,
+                Attachments = attachments.Read(rowId),
+                Tapbacks = tapbacks.GetValueOrDefault(guid) ?? [],
+                ReplyTo = threadGuid is null ? null : new ReplyReference(threadGuid, ParsePart(Text(reader, ordinals["thread_originator_part"])), snippets.Find(threadGuid)),
+                ReplyCount = replyCounts.GetValueOrDefault(guid),
+                Edits = edits.Edits,
+                UnsentParts = edits.UnsentParts,
+                IsUnsent = edits.IsFullyUnsent || (retracted is not null && text.Length == 0),
+                IsRecentlyDeleted = recoverable.Contains(rowId),
+                SystemEvent = itemType == 0 ? null : DescribeSystemEvent(itemType, Long(reader, ordinals["group_action_type"]), sender, Text(reader, ordinals["group_title"]), Long(reader, ordinals["other_handle"]), Long(reader, ordinals["share_status"])),
+                Effect = Text(reader, ordinals["expressive_send_style_id"]),
+                BalloonBundleId = Text(reader, ordinals["balloon_bundle_id"]),
+                IsAudioMessage = Long(reader, ordinals["is_audio_message"]) != 0,
+                OrphanTapback = orphanTapback,
+            };
+        }
+    }
+
+    /// <summary>ROWIDs of messages joined to more than one chat (exported once per chat, counted once).</summary>
+    public HashSet<long> ReadMessagesInSeveralChats()
+    {
+        var result = new HashSet<long>();
+        if (!_schema.HasTable("chat_message_join"))
+        {
+            return result;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT message_id FROM chat_message_join GROUP BY message_id HAVING COUNT(*) > 1";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(reader.GetInt64(0));
+        }
+
+        return result;
+    }
+
+    /// <summary>(target guid, part) of an associated_message_guid: <c>p:N/GUID</c>, <c>bp:GUID</c> or a bare GUID.</summary>
+    public static (string? Guid, int? Part) ParseAssociatedGuid(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return (null, null);
+        }
+
+        if (value.StartsWith("p:", StringComparison.Ordinal))
+        {
+            var slash = value.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 2 && int.TryParse(value.AsSpan(2, slash - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var part))
+            {
+                return (value[(slash + 1)..], part);
+            }
+
+            return (slash > 0 ? value[(slash + 1)..] : value, null);
+        }
+
+        if (value.StartsWith("bp:", StringComparison.Ordinal))
+        {
+            return (value[3..], null);
+        }
+
+        return (value, null);
+    }
+
+    internal static (string Text, AttributedBody? Body, string? Diagnostic) DecodeBody(string? text, byte[]? blob)
+    {
+        AttributedBody? body = null;
+        string? diagnostic = null;
+        if (blob is { Length: > 0 })
+        {
+            if (!AttributedBodyDecoder.TryDecode(blob, out body, out diagnostic))
+            {
+                diagnostic = $"attributedBody could not be decoded ({diagnostic}); the text column was used";
+            }
+            else if (body!.Diagnostics.Count > 0)
+            {
+                diagnostic = string.Join("; ", body.Diagnostics);
+            }
+        }
+
+        var chosen = body?.Text ?? text ?? string.Empty;
+        chosen = chosen.Replace("\uFFFC", string.Empty, StringComparison.Ordinal).Replace("\uFFFD", string.Empty, StringComparison.Ordinal);
+        return (chosen, body, diagnostic);
+    }
+
+    private static (string, AttributedBody?, string?) ReadBody(DbDataReader reader, int textOrdinal, int bodyOrdinal) =>
+        DecodeBody(Text(reader, textOrdinal), Blob(reader, bodyOrdinal));
+
+    private static int? ParsePart(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var first = value.Split(':')[0];
+        return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private string DescribeSystemEvent(long itemType, long action, Participant sender, string? groupTitle, long otherHandle, long shareStatus)
+    {
+        var who = sender.Name ?? sender.Handle;
+        var other = otherHandle == 0 ? "someone" : HandleParticipant(otherHandle).DisplayName;
+        return (itemType, action) switch
+        {
+            (1, 0) => $"{who} added {other} to the conversation",
+            (1, 1) => $"{who} removed {other} from the conversation",
+            (2, _) => groupTitle is null ? $"{who} removed the conversation name" : $"{who} named the conversation \u201C{groupTitle}\u201D",
+            (3, 0) => $"{who} left the conversation",
+            (3, 1) => $"{who} changed the group photo",
+            (3, 2) => $"{who} removed the group photo",
+            (3, 4) => $"{who} changed the background",
+            (3, 6) => $"{who} removed the background",
+            (4, _) => shareStatus == 0 ? $"{who} started sharing location" : $"{who} stopped sharing location",
+            (5, _) => $"{who} kept an audio message",
+            (6, _) => $"{who} started FaceTime or SharePlay",
+            _ => $"system event (item_type {itemType}, action {action})",
+        };
+    }
+
+    private Participant SenderOf(bool isFromMe, long handleId, string? ownAddress)
+    {
+        if (isFromMe)
+        {
+            return new Participant(string.IsNullOrEmpty(ownAddress) ? "Me" : ownAddress, "Me");
+        }
+
+        return HandleParticipant(handleId);
+    }
+
+    private Participant HandleParticipant(long handleId)
+    {
+        _handles ??= ReadHandles();
+        if (_handles.TryGetValue(handleId, out var handle))
+        {
+            return new Participant(handle, _database.Contacts.Find(handle));
+        }
+
+        return new Participant(handleId == 0 ? "Unknown" : $"handle {handleId}", null);
+    }
+
+    private Dictionary<long, string> ReadHandles()
+    {
+        var handles = new Dictionary<long, string>();
+        if (!_schema.HasTable("handle"))
+        {
+            return handles;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT ROWID, id FROM handle";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (Text(reader, 1) is { } id)
+            {
+                handles[reader.GetInt64(0)] = id;
+            }
+        }
+
+        return handles;
+    }
+
+    private Dictionary<long, List<Participant>> ReadParticipants()
+    {
+        var result = new Dictionary<long, List<Participant>>();
+        if (!_schema.HasTable("chat_handle_join"))
+        {
+            return result;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT chat_id, handle_id FROM chat_handle_join ORDER BY chat_id, handle_id";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (reader.IsDBNull(0) || reader.IsDBNull(1))
+            {
+                continue;
+            }
+
+            var chat = reader.GetInt64(0);
+            if (!result.TryGetValue(chat, out var list))
+            {
+                result[chat] = list = [];
+            }
+
+            list.Add(HandleParticipant(reader.GetInt64(1)));
+        }
+
+        return result;
+    }
+
+    private long CountOrphans()
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = _schema.HasTable("chat_message_join")
+            ? "SELECT COUNT(*) FROM message m WHERE NOT EXISTS (SELECT 1 FROM chat_message_join j WHERE j.message_id = m.ROWID)"
+            : "SELECT COUNT(*) FROM message";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private Dictionary<string, List<Tapback>> ReadTapbacks(out HashSet<long> rowIds)
+    {
+        rowIds = [];
+        var result = new Dictionary<string, List<Tapback>>(StringComparer.Ordinal);
+        if (!_schema.HasColumn("message", "associated_message_type"))
+        {
+            return result;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT m.ROWID, m.associated_message_guid, m.associated_message_type, {S("message", "m", "associated_message_emoji")},
+                   {S("message", "m", "is_from_me")}, {S("message", "m", "handle_id")}, {S("message", "m", "date")},
+                   {S("message", "m", "destination_caller_id")}
+            FROM message m
+            WHERE m.associated_message_type >= 1000 AND m.associated_message_type < 4000
+            ORDER BY m.date, m.ROWID
+            """;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var rowId = reader.GetInt64(0);
+            rowIds.Add(rowId);
+            var (guid, part) = ParseAssociatedGuid(Text(reader, 1));
+            if (guid is null)
+            {
+                continue;
+            }
+
+            var isFromMe = Long(reader, 4) != 0;
+            var tapback = MakeTapback(rowId, Long(reader, 2), Text(reader, 3), SenderOf(isFromMe, Long(reader, 5), Text(reader, 7)), isFromMe, AppleTime.FromMessageDate(Long(reader, 6)), part);
+            if (!result.TryGetValue(guid, out var list))
+            {
+                result[guid] = list = [];
+            }
+
+            list.Add(tapback);
+        }
+
+        return result;
+    }
+
+    private static Tapback MakeTapback(long rowId, long type, string? emoji, Participant sender, bool isFromMe, DateTimeOffset? date, int? part) => new()
+    {
+        RowId = rowId,
+        Kind = (TapbackKind)Math.Clamp(type % 1000, 0, 7),
+        IsRemoved = type >= 3000,
+        IsStickerPlacement = type == 1000,
+        Emoji = emoji,
+        Sender = sender,
+        IsFromMe = isFromMe,
+        Date = date,
+        Part = part,
+    };
+
+    private Dictionary<string, int> ReadReplyCounts()
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!_schema.HasColumn("message", "thread_originator_guid"))
+        {
+            return result;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT thread_originator_guid, COUNT(*) FROM message WHERE thread_originator_guid IS NOT NULL GROUP BY thread_originator_guid";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return result;
+    }
+
+    private HashSet<long> ReadIdSet(string table, string column)
+    {
+        var result = new HashSet<long>();
+        if (!_schema.HasColumn(table, column))
+        {
+            return result;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = $"SELECT \"{column}\" FROM \"{table}\" WHERE \"{column}\" IS NOT NULL";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(reader.GetInt64(0));
+        }
+
+        return result;
+    }
+
+    private string S(string table, string alias, string column) => _schema.Select(table, alias, column);
+
+    internal static string? Text(DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        var value = reader.GetValue(ordinal);
+        return value switch
+        {
+            string s => s,
+            byte[] b => System.Text.Encoding.UTF8.GetString(b),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+        };
+    }
+
+    internal static long Long(DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return 0;
+        }
+
+        var value = reader.GetValue(ordinal);
+        return value switch
+        {
+            long l => l,
+            double d => (long)d,
+            string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => l,
+            _ => 0,
+        };
+    }
+
+    internal static double Double(DbDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return double.NaN;
+        }
+
+        var value = reader.GetValue(ordinal);
+        return value switch
+        {
+            long l => l,
+            double d => d,
+            string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+            _ => double.NaN,
+        };
+    }
+
+    internal static byte[]? Blob(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal) as byte[];
+
+    private sealed class ExistsQuery : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly Dictionary<string, bool> _cache = new(StringComparer.Ordinal);
+
+        public ExistsQuery(SqliteConnection connection)
+        {
+            _command = connection.CreateCommand();
+            _command.CommandText = "SELECT 1 FROM message WHERE guid = $g LIMIT 1";
+            _command.Parameters.Add("$g", SqliteType.Text);
+        }
+
+        public bool Exists(string guid)
+        {
+            if (_cache.TryGetValue(guid, out var known))
+            {
+                return known;
+            }
+
+            _command.Parameters[0].Value = guid;
+            var found = _command.ExecuteScalar() is not null;
+            if (_cache.Count < 100_000)
+            {
+                _cache[guid] = found;
+            }
+
+            return found;
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
+
+    private sealed class SnippetQuery : IDisposable
+    {
+        private readonly SqliteCommand? _command;
+
+        public SnippetQuery(SqliteConnection connection, DatabaseSchema schema)
+        {
+            if (schema.HasColumn("message", "thread_originator_guid"))
+            {
+                _command = connection.CreateCommand();
+                _command.CommandText = $"SELECT text, {schema.Select("message", "message", "attributedBody")} FROM message WHERE guid = $g LIMIT 1";
+                _command.Parameters.Add("$g", SqliteType.Text);
+            }
+        }
+
+        public string? Find(string guid)
+        {
+            if (_command is null)
+            {
+                return null;
+            }
+
+            _command.Parameters[0].Value = guid;
+            using var reader = _command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            var text = DecodeBody(Text(reader, 0), Blob(reader, 1)).Text;
+            return text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 79), "\u2026");
+        }
+
+        public void Dispose() => _command?.Dispose();
+    }
+
+    private sealed class AttachmentQuery : IDisposable
+    {
+        private readonly SqliteCommand? _command;
+
+        public AttachmentQuery(SqliteConnection connection, DatabaseSchema schema)
+        {
+            if (schema.HasTable("attachment") && schema.HasTable("message_attachment_join"))
+            {
+                _command = connection.CreateCommand();
+                _command.CommandText = $"""
+                    SELECT a.ROWID, {schema.Select("attachment", "a", "guid")}, {schema.Select("attachment", "a", "filename")},
+                           {schema.Select("attachment", "a", "transfer_name")}, {schema.Select("attachment", "a", "mime_type")},
+                           {schema.Select("attachment", "a", "uti")}, {schema.Select("attachment", "a", "total_bytes")},
+                           {schema.Select("attachment", "a", "created_date")}, {schema.Select("attachment", "a", "is_sticker")},
+                           {schema.Select("attachment", "a", "is_outgoing")}
+                    FROM message_attachment_join j JOIN attachment a ON a.ROWID = j.attachment_id
+                    WHERE j.message_id = $id ORDER BY a.ROWID
+                    """;
+                _command.Parameters.Add("$id", SqliteType.Integer);
+            }
+        }
+
+        public IReadOnlyList<MessageAttachment> Read(long messageId)
+        {
+            if (_command is null)
+            {
+                return [];
+            }
+
+            _command.Parameters[0].Value = messageId;
+            using var reader = _command.ExecuteReader();
+            List<MessageAttachment>? list = null;
+            while (reader.Read())
+            {
+                (list ??= []).Add(new MessageAttachment
+                {
+                    RowId = reader.GetInt64(0),
+                    Guid = Text(reader, 1),
+                    DevicePath = Text(reader, 2),
+                    TransferName = Text(reader, 3),
+                    MimeType = Text(reader, 4),
+                    Uti = Text(reader, 5),
+                    TotalBytes = Long(reader, 6),
+                    Created = AppleTime.FromMessageDate(Long(reader, 7)),
+                    IsSticker = Long(reader, 8) != 0,
+                    IsOutgoing = Long(reader, 9) != 0,
+                });
+            }
+
+            return list ?? (IReadOnlyList<MessageAttachment>)[];
+        }
+
+        public void Dispose() => _command?.Dispose();
+    }
+}
