@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Keepsake.Device.Lockdown;
+using Keepsake.Device.Simulator.Phone;
+using Keepsake.Device.Simulator.Services;
+using Keepsake.Device.Simulator.State;
+
+namespace Keepsake.Device.Simulator;
+
+/// <summary>The simulated iPhone: identity, remembered state, phone contents and its services by port.</summary>
+internal sealed class SimulatedDevice : IDisposable
+{
+    public const ushort NotificationProxyPort = 49200;
+    public const ushort AfcPort = 49201;
+    public const ushort MobileBackup2Port = 49202;
+
+    private readonly Dictionary<ushort, IDeviceService> _services;
+    private readonly FaultBudget _budget;
+
+    public SimulatedDevice(SimulatorOptions options, PhoneContents phone)
+    {
+        Options = options;
+        Faults = options.Faults;
+        Phone = phone;
+        Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"));
+        State = new DeviceStateStore(Path.Combine(options.StateFolder, "device"));
+        TlsCertificate = CreateTlsCertificate(Identity.Key);
+        _budget = new FaultBudget(Faults.DisconnectAfterBytes);
+        _services = new Dictionary<ushort, IDeviceService>
+        {
+            [LockdownClient.Port] = new LockdownService(this),
+            [NotificationProxyPort] = new NotificationProxyService(),
+            [AfcPort] = new AfcService(phone),
+            [MobileBackup2Port] = new MobileBackup2Service(this),
+        };
+    }
+
+    public SimulatorOptions Options { get; }
+
+    public SimulatorFaults Faults { get; }
+
+    public DeviceIdentity Identity { get; }
+
+    public DeviceStateStore State { get; }
+
+    public PhoneContents Phone { get; }
+
+    /// <summary>The TLS server certificate: self-signed SHA-256 over the device key.</summary>
+    public X509Certificate2 TlsCertificate { get; }
+
+    /// <summary>Remaining Pair requests that answer PairingDialogResponsePending.</summary>
+    public int PairingDialogPendingLeft { get; set; } = -1;
+
+    public bool ListensOn(ushort port) => _services.ContainsKey(port);
+
+    public async Task ServeAsync(ushort port, Stream stream, CancellationToken cancellationToken)
+    {
+        var wrapped = Faults.DisconnectAfterBytes is null && Faults.BytesPerSecond is null ? stream : new FaultStream(stream, Faults, _budget);
+        await using (wrapped.ConfigureAwait(false))
+        {
+            try
+            {
+                await _services[port].ServeAsync(wrapped, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or TimeoutException or System.Security.Authentication.AuthenticationException)
+            {
+                // The host went away (or a fault cut the link): the connection just ends.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        TlsCertificate.Dispose();
+        Identity.Key.Dispose();
+    }
+
+    private static X509Certificate2 CreateTlsCertificate(RSA key)
+    {
+        var request = new CertificateRequest("CN=Keepsake Simulated iPhone", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using Keepsake.Device.Simulator.Phone;
+using Keepsake.Device.Simulator.Usbmuxd;
+using Keepsake.Device.Usbmux;
+
+namespace Keepsake.Device.Simulator;
+
+/// <summary>
+/// Runs a simulated usbmuxd with one simulated iPhone attached. Point libimobiledevice tools or
+/// Keepsake at it with <c>USBMUXD_SOCKET_ADDRESS=<see cref="UsbmuxdSocketAddress"/></c>.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly FakeUsbmuxd _usbmuxd;
+    private readonly SimulatedDevice _device;
+    private int _stopped;
+
+    private SimulatorHost(FakeUsbmuxd usbmuxd, SimulatedDevice device)
+    {
+        _usbmuxd = usbmuxd;
+        _device = device;
+    }
+
+    /// <summary>The value for <c>USBMUXD_SOCKET_ADDRESS</c> (e.g. <c>UNIX:/tmp/x.sock</c> or <c>127.0.0.1:27015</c>).</summary>
+    public string UsbmuxdSocketAddress => UsbmuxAddress.Format(_usbmuxd.EndPoint);
+
+    /// <summary>The endpoint the fake usbmuxd listens on.</summary>
+    public EndPoint EndPoint => _usbmuxd.EndPoint;
+
+    /// <summary>The simulated iPhone's UDID.</summary>
+    public string Udid => _device.Identity.Udid;
+
+    /// <summary>The phone contents folder in use.</summary>
+    public string PhoneFolder => _device.Phone.Root;
+
+    /// <summary>Starts listening; builds the built-in phone when no phone folder is given.</summary>
+    public static Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.StateFolder);
+        cancellationToken.ThrowIfCancellationRequested();
+        var endPoint = UsbmuxAddress.Parse(options.ListenAddress);
+        if (endPoint is DnsEndPoint dns)
+        {
+            endPoint = new IPEndPoint(dns.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(dns.Host), dns.Port);
+        }
+
+        var phoneFolder = options.PhoneFolder;
+        if (phoneFolder is null)
+        {
+            phoneFolder = Path.Combine(options.StateFolder, "phone");
+            if (!Directory.Exists(phoneFolder))
+            {
+                BuiltInPhone.Generate(phoneFolder);
+            }
+        }
+
+        var device = new SimulatedDevice(options, new PhoneContents(phoneFolder));
+        try
+        {
+            var usbmuxd = new FakeUsbmuxd(endPoint, device, Path.Combine(options.StateFolder, "usbmuxd"));
+            usbmuxd.Start();
+            return Task.FromResult(new SimulatorHost(usbmuxd, device));
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops listening and ends open connections.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _usbmuxd.DisposeAsync().ConfigureAwait(false);
+            _device.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,19 @@
+namespace Keepsake.Device.Simulator;
+
+/// <summary>How to run the simulated usbmuxd and iPhone.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary><c>UNIX:/path</c>, <c>/path</c> or <c>127.0.0.1:PORT</c> (port 0 picks a free one).</summary>
+    public required string ListenAddress { get; init; }
+
+    /// <summary>Phone contents folder (<c>DIR/&lt;Domain&gt;/&lt;relativePath&gt;</c>); null generates the built-in phone inside <see cref="StateFolder"/>.</summary>
+    public string? PhoneFolder { get; init; }
+
+    /// <summary>Where pairings, keys, usbmuxd pair records and backup bookkeeping persist across restarts.</summary>
+    public required string StateFolder { get; init; }
+
+    public SimulatorFaults Faults { get; init; } = SimulatorFaults.None;
+
+    /// <summary>The DeviceLink major version the device offers (400 for iOS 14+; 300 for older hosts).</summary>
+    public long DeviceLinkVersion { get; init; } = 400;
+}

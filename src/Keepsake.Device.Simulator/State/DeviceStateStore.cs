@@ -1,0 +1,116 @@
+using Keepsake.Plist;
+
+namespace Keepsake.Device.Simulator.State;
+
+/// <summary>
+/// What the simulated iPhone remembers across restarts: paired hosts (by HostID), the backup
+/// encryption setting and password, and per-backup bookkeeping of what it last sent. Thread-safe.
+/// </summary>
+internal sealed class DeviceStateStore
+{
+    private readonly string _folder;
+    private readonly Lock _lock = new();
+    private readonly PlistDictionary _pairings;
+    private readonly PlistDictionary _settings;
+
+    public DeviceStateStore(string folder)
+    {
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+        _pairings = Load("pairings.plist");
+        _settings = Load("settings.plist");
+    }
+
+    public bool IsPaired(string hostId)
+    {
+        lock (_lock)
+        {
+            return _pairings.ContainsKey(hostId);
+        }
+    }
+
+    public byte[]? EscrowBag(string hostId)
+    {
+        lock (_lock)
+        {
+            return _pairings.GetDictionary(hostId)?.GetData("EscrowBag");
+        }
+    }
+
+    public void AddPairing(string hostId, PlistDictionary record)
+    {
+        lock (_lock)
+        {
+            _pairings[hostId] = record;
+            Save("pairings.plist", _pairings);
+        }
+    }
+
+    public void RemovePairing(string hostId)
+    {
+        lock (_lock)
+        {
+            _pairings.Remove(hostId);
+            Save("pairings.plist", _pairings);
+        }
+    }
+
+    /// <summary>The backup password when encryption is on, else null.</summary>
+    public string? BackupPassword
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _settings.GetString("BackupPassword");
+            }
+        }
+
+        set
+        {
+            lock (_lock)
+            {
+                if (value is null)
+                {
+                    _settings.Remove("BackupPassword");
+                }
+                else
+                {
+                    _settings["BackupPassword"] = value;
+                }
+
+                Save("settings.plist", _settings);
+            }
+        }
+    }
+
+    /// <summary>The record of what was sent for a backup UUID (fileID → content digest), or null.</summary>
+    public PlistDictionary? LoadBackupRecord(string backupUuid)
+    {
+        var path = BackupRecordPath(backupUuid);
+        return path is not null && File.Exists(path) ? PlistReader.Read(File.ReadAllBytes(path)).AsDictionary() : null;
+    }
+
+    public void SaveBackupRecord(string backupUuid, PlistDictionary record)
+    {
+        var path = BackupRecordPath(backupUuid) ?? throw new ArgumentException("Bad backup UUID.", nameof(backupUuid));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, PlistWriter.ToBinary(record));
+    }
+
+    private string? BackupRecordPath(string uuid) =>
+        Guid.TryParse(uuid, out var g) ? Path.Combine(_folder, "backups", g.ToString("N") + ".plist") : null;
+
+    private PlistDictionary Load(string name)
+    {
+        var path = Path.Combine(_folder, name);
+        return File.Exists(path) ? PlistReader.Read(File.ReadAllBytes(path)).AsDictionary() : new PlistDictionary();
+    }
+
+    private void Save(string name, PlistDictionary value)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path + ".tmp", PlistWriter.ToBinary(value));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

@@ -1,0 +1,139 @@
+using Keepsake.BackupFormat;
+using Keepsake.Primitives;
+using Keepsake.TestKit;
+
+namespace Keepsake.Device.Tests.Simulator;
+
+/// <summary>The judge of the simulator: Debian's libimobiledevice-utils 1.3.0 against it.</summary>
+public sealed class DebianToolsTests
+{
+    [ToolFact("idevice_id")]
+    public async Task IdeviceId_List_PrintsSimulatedUdid()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var result = session.Run("idevice_id", "-l").EnsureSuccess("idevice_id -l");
+        Assert.Contains(session.Host.Udid, result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [ToolFact("ideviceinfo")]
+    public async Task Ideviceinfo_Default_PrintsDeviceValues()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var result = session.Run("ideviceinfo").EnsureSuccess("ideviceinfo");
+        Assert.Contains("ProductType: iPhone12,1", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ProductVersion: 17.0", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"UniqueDeviceID: {session.Host.Udid}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("DeviceName: Keepsake Test iPhone", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [ToolFact("idevicepair")]
+    public async Task Idevicepair_PairThenValidate_Succeed()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var pair = session.Run("idevicepair", "pair").EnsureSuccess("idevicepair pair");
+        Assert.Contains("SUCCESS: Paired with device", pair.StandardOutput, StringComparison.Ordinal);
+        var validate = session.Run("idevicepair", "validate").EnsureSuccess("idevicepair validate");
+        Assert.Contains("SUCCESS: Validated pairing with device", validate.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [ToolFact("idevicepair")]
+    public async Task Idevicepair_AfterSimulatorRestart_StillValidates()
+    {
+        var temp = new TempDirectory("keepsake-device");
+        var first = await SimulatorSession.StartAsync(reuse: temp);
+        first.Run("idevicepair", "pair").EnsureSuccess("idevicepair pair");
+        await first.Host.StopAsync();
+        await using var second = await SimulatorSession.StartAsync(reuse: temp);
+        var validate = second.Run("idevicepair", "validate").EnsureSuccess("idevicepair validate after restart");
+        Assert.Contains("SUCCESS", validate.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [ToolFact("idevicepair")]
+    public async Task Idevicepair_UserDenies_Fails()
+    {
+        await using var session = await SimulatorSession.StartAsync(new Keepsake.Device.Simulator.SimulatorFaults { UserDeniesPairing = true });
+        var pair = session.Run("idevicepair", "pair");
+        Assert.NotEqual(0, pair.ExitCode);
+        Assert.Contains("denied", pair.StandardOutput + pair.StandardError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_FullBackup_ReaderSeesPhoneFilesByteIdentical()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        var result = session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        Assert.Contains("Backup Successful", result.StandardOutput, StringComparison.Ordinal);
+        AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_Incremental_SendsOnlyChangedFiles()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        File.WriteAllText(Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Notes", "notes.txt"), "Buy milk and eggs\n");
+        BuiltIn(session.PhoneFolder, "HomeDomain", "Library/New.txt", "new file"u8.ToArray());
+        File.Delete(Path.Combine(session.PhoneFolder, "AppDomain-com.example.app", "Documents", "a.txt"));
+
+        var result = session.Run("idevicebackup2", "backup", target).EnsureSuccess("idevicebackup2 backup (incremental)");
+        Assert.Contains("Incremental backup mode", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Received 2 files from device", result.StandardOutput, StringComparison.Ordinal);
+        AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_EncryptionOn_BackupDecryptsWithPassword()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        var on = session.Run("idevicebackup2", "encryption", "on", "s3cret-pw", target).EnsureSuccess("idevicebackup2 encryption on");
+        Assert.Contains("enabled successfully", on.StandardOutput, StringComparison.Ordinal);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup (encrypted)");
+        AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, "s3cret-pw");
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_Restore_ChangesPhoneFolder()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        var notes = Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Notes", "notes.txt");
+        File.WriteAllText(notes, "changed after the backup\n");
+        var extra = Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Extra.txt");
+        File.WriteAllText(extra, "not in the backup\n");
+
+        var result = session.Run("idevicebackup2", "restore", "--system", "--settings", "--remove", "--no-reboot", target).EnsureSuccess("idevicebackup2 restore");
+        Assert.Contains("Restore Successful", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("Buy milk\n", File.ReadAllText(notes));
+        Assert.False(File.Exists(extra));
+    }
+
+    internal static void BuiltIn(string phone, string domain, string relativePath, byte[] content) =>
+        Keepsake.Device.Simulator.Phone.BuiltInPhone.Write(phone, domain, relativePath, content);
+
+    /// <summary>Every phone file is in the backup with the same bytes, and nothing else is.</summary>
+    internal static void AssertBackupMatchesPhone(string backupFolder, string phoneFolder, string? password)
+    {
+        using var secret = password is null ? null : Secret.FromString(password);
+        using var backup = BackupFolder.Open(backupFolder, secret);
+        Assert.Equal(password is not null, backup.IsEncrypted);
+        var entries = backup.Entries().Where(e => e.Kind == BackupEntryKind.File).ToDictionary(e => e.Domain + "/" + e.RelativePath);
+        var phoneFiles = Directory.EnumerateFiles(phoneFolder, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(phoneFolder, p).Replace('\\', '/')).ToList();
+        Assert.Equal(phoneFiles.Order(StringComparer.Ordinal), entries.Keys.Order(StringComparer.Ordinal));
+        foreach (var relative in phoneFiles)
+        {
+            using var stream = backup.OpenRead(entries[relative]);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            Assert.True(File.ReadAllBytes(Path.Combine(phoneFolder, relative)).AsSpan().SequenceEqual(copy.ToArray()), $"{relative} differs");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Keepsake.Device.Simulator;
+using Keepsake.Device.Simulator.Phone;
+using Keepsake.TestKit;
+
+namespace Keepsake.Device.Tests;
+
+/// <summary>A simulator on a temp UNIX socket with a small generated phone, plus helpers to run the Debian tools against it.</summary>
+internal sealed class SimulatorSession : IAsyncDisposable
+{
+    private readonly TempDirectory _temp;
+
+    private SimulatorSession(TempDirectory temp, SimulatorHost host)
+    {
+        _temp = temp;
+        Host = host;
+    }
+
+    public SimulatorHost Host { get; }
+
+    public string Root => _temp.Path;
+
+    public string PhoneFolder => Host.PhoneFolder;
+
+    public string StateFolder => _temp.Combine("state");
+
+    public Dictionary<string, string> Environment => new() { ["USBMUXD_SOCKET_ADDRESS"] = Host.UsbmuxdSocketAddress };
+
+    public static async Task<SimulatorSession> StartAsync(SimulatorFaults? faults = null, Action<string>? fillPhone = null, TempDirectory? reuse = null)
+    {
+        var temp = reuse ?? new TempDirectory("keepsake-device");
+        var phone = Path.Combine(temp.Path, "phone");
+        if (!Directory.Exists(phone))
+        {
+            Directory.CreateDirectory(phone);
+            (fillPhone ?? SmallPhone)(phone);
+        }
+
+        var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            ListenAddress = "UNIX:" + Path.Combine(temp.Path, "usbmuxd.sock"),
+            PhoneFolder = phone,
+            StateFolder = Path.Combine(temp.Path, "state"),
+            Faults = faults ?? SimulatorFaults.None,
+        });
+        return new SimulatorSession(temp, host);
+    }
+
+    /// <summary>A few files in a few domains, with an empty file and a binary one.</summary>
+    public static void SmallPhone(string phone)
+    {
+        BuiltInPhone.Write(phone, "HomeDomain", "Library/SMS/sms.db", [.. Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7))]);
+        BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "Buy milk\n"u8.ToArray());
+        BuiltInPhone.Write(phone, "HomeDomain", "Library/Empty", []);
+        BuiltInPhone.Write(phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.JPG", [.. Enumerable.Range(0, 150_000).Select(i => (byte)(i % 251))]);
+        BuiltInPhone.Write(phone, "AppDomain-com.example.app", "Documents/a.txt", "app data"u8.ToArray());
+    }
+
+    public ToolResult Run(string tool, params string[] arguments) =>
+        ExternalTool.Run(tool, arguments, TimeSpan.FromSeconds(90), Environment);
+
+    public async Task RestartAsync()
+    {
+        await Host.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        _temp.Dispose();
+    }
+}
