@@ -1,0 +1,152 @@
+using Keepsake.Device.Lockdown;
+using Keepsake.Device.Services.MobileBackup2;
+using Keepsake.Device.Simulator;
+using Keepsake.Primitives;
+using Keepsake.TestKit;
+
+namespace Keepsake.Device.Tests.Services.MobileBackup2;
+
+public sealed class MobileBackup2ClientTests
+{
+    [ToolFact("idevicebackup2")]
+    public async Task BackupAsync_Full_SameFilesAndBytesAsIdevicebackup2()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var theirs = Path.Combine(session.Root, "theirs");
+        var ours = Path.Combine(session.Root, "ours");
+        Directory.CreateDirectory(theirs);
+        session.Run("idevicebackup2", "backup", "--full", theirs).EnsureSuccess("idevicebackup2 backup --full");
+        await HostSide.BackupAsync(session, ours, full: true);
+
+        var udid = session.Host.Udid;
+        var theirFiles = Files(Path.Combine(theirs, udid));
+        var ourFiles = Files(Path.Combine(ours, udid));
+        theirFiles.Remove("Info.plist");
+        Assert.Equal(theirFiles.Keys.Order(StringComparer.Ordinal), ourFiles.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, path) in theirFiles.Where(f => f.Key.Length > 40))
+        {
+            Assert.True(File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(ourFiles[name])), $"{name} differs");
+        }
+
+        DebianToolsTests_AssertIfReadable(Path.Combine(ours, udid), session.PhoneFolder);
+    }
+
+    [Fact]
+    public async Task BackupAsync_Progress_ReportsBytesFilesAndPercent()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var reports = new List<MobileBackup2Progress>();
+        await HostSide.BackupAsync(session, Path.Combine(session.Root, "ours"), full: true, new SyncProgress(reports.Add));
+        var last = reports[^1];
+        Assert.Equal(100, last.Percent);
+        Assert.True(last.BytesReceived >= 70_000 + 150_000, $"only {last.BytesReceived} bytes reported");
+        Assert.True(last.FilesReceived >= 5);
+    }
+
+    [Fact]
+    public async Task BackupAsync_Incremental_RewritesOnlyChangedBlobs()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var ours = Path.Combine(session.Root, "ours");
+        await HostSide.BackupAsync(session, ours, full: true);
+        var folder = Path.Combine(ours, session.Host.Udid);
+        var unchanged = BlobPath(folder, "HomeDomain", "Library/SMS/sms.db");
+        var changed = BlobPath(folder, "HomeDomain", "Library/Notes/notes.txt");
+        var removed = BlobPath(folder, "AppDomain-com.example.app", "Documents/a.txt");
+        File.SetLastWriteTimeUtc(unchanged, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.WriteAllText(Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Notes", "notes.txt"), "Buy milk and eggs\n");
+        File.Delete(Path.Combine(session.PhoneFolder, "AppDomain-com.example.app", "Documents", "a.txt"));
+
+        await HostSide.BackupAsync(session, ours, full: false);
+
+        Assert.Equal(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(unchanged));
+        Assert.Equal("Buy milk and eggs\n", File.ReadAllText(changed));
+        Assert.False(File.Exists(removed));
+        Assert.False(Directory.Exists(Path.Combine(folder, "Snapshot")));
+    }
+
+    [Fact]
+    public async Task BackupAsync_DisconnectFault_ThrowsIOExceptionAndNextIncrementalCompletes()
+    {
+        var temp = new TempDirectory("keepsake-device");
+        var ours = Path.Combine(temp.Path, "ours");
+        await using (var faulty = await SimulatorSession.StartAsync(new SimulatorFaults { DisconnectAfterBytes = 120_000 }, reuse: temp))
+        {
+            var started = DateTime.UtcNow;
+            await Assert.ThrowsAnyAsync<IOException>(() => HostSide.BackupAsync(faulty, ours, full: true));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+            await faulty.Host.StopAsync();
+        }
+
+        await using var healthy = await SimulatorSession.StartAsync(reuse: temp);
+        await HostSide.BackupAsync(healthy, ours, full: false);
+        DebianToolsTests_AssertIfReadable(Path.Combine(ours, healthy.Host.Udid), healthy.PhoneFolder);
+        Assert.True(File.Exists(BlobPath(Path.Combine(ours, healthy.Host.Udid), "HomeDomain", "Library/SMS/sms.db")));
+    }
+
+    [Fact]
+    public async Task BackupAsync_HostDiskTooSmall_ThrowsMobileBackup2Exception105()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var fs = new TinyDiskFileSystem(new LocalDeviceLinkFileSystem(Path.Combine(session.Root, "ours")));
+        var ex = await Assert.ThrowsAsync<MobileBackup2Exception>(() => HostSide.BackupAsync(session, string.Empty, full: true, fileSystem: fs));
+        Assert.Equal(105, ex.ErrorCode);
+        Assert.Contains("free space", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BackupAsync_PhoneLocked_ThrowsPasswordProtectedWithUnlockAdvice()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorFaults { PasscodeLocked = true });
+        var ex = await Assert.ThrowsAsync<LockdownException>(() => HostSide.BackupAsync(session, Path.Combine(session.Root, "ours"), full: true));
+        Assert.Equal(LockdownError.PasswordProtected, ex.Error);
+        Assert.Contains("Unlock your iPhone", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BackupAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorFaults { BytesPerSecond = 50_000 });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var started = DateTime.UtcNow;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => HostSide.BackupAsync(session, Path.Combine(session.Root, "ours"), full: true, cancellationToken: cts.Token));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task ChangePasswordAsync_On_DeviceReportsWillEncrypt()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var connector = await HostSide.ConnectorAsync(session);
+        await using var lockdown = await LockdownClient.ConnectWithSessionAsync(connector);
+        await using (var backup = await MobileBackup2Client.StartAsync(lockdown))
+        {
+            using var password = Secret.FromString("pw");
+            await backup.ChangePasswordAsync(new LocalDeviceLinkFileSystem(Path.Combine(session.Root, "ours")), null, password);
+        }
+
+        Assert.True((await lockdown.GetValueAsync("com.apple.mobile.backup", "WillEncrypt")).AsBoolean());
+    }
+
+    internal static string BlobPath(string folder, string domain, string relativePath)
+    {
+        var id = Keepsake.BackupFormat.BackupFileId.Compute(domain, relativePath);
+        return Path.Combine(folder, id[..2], id);
+    }
+
+    private static void DebianToolsTests_AssertIfReadable(string folder, string phone)
+    {
+        if (File.Exists(Path.Combine(folder, "Manifest.db")))
+        {
+            Keepsake.Device.Tests.Simulator.DebianToolsTests.AssertBackupMatchesPhone(folder, phone, null);
+        }
+    }
+
+    private static Dictionary<string, string> Files(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToDictionary(p => Path.GetRelativePath(root, p).Replace('\\', '/'));
+
+    private sealed class SyncProgress(Action<MobileBackup2Progress> report) : IProgress<MobileBackup2Progress>
+    {
+        public void Report(MobileBackup2Progress value) => report(value);
+    }
+}
