@@ -178,7 +178,7 @@ internal ref struct BinaryPlistReader
                     }
 
                     var seconds = BinaryPrimitives.ReadDoubleBigEndian(Payload(offset, 1, 8));
-                    if (!double.IsFinite(seconds) || Math.Abs(seconds) > 2.0e11)
+                    if (!PlistDate.IsRepresentable(seconds))
                     {
                         throw new PlistFormatException($"The date {seconds} seconds since 2001 is out of range.", offset);
                     }
@@ -277,9 +277,9 @@ internal ref struct BinaryPlistReader
 
     private PlistNode ReadContainer(int index, int offset, int type, int info, int depth)
     {
-        if (depth >= _options.MaxDepth)
+        if (depth >= _options.MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw new PlistFormatException($"Containers are nested deeper than {_options.MaxDepth}.", offset);
+            throw new PlistFormatException($"Containers are nested deeper than {_options.MaxDepth} (or than the stack allows).", offset);
         }
 
         if (_onPath[index])

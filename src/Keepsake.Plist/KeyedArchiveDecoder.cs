@@ -47,7 +47,7 @@ internal sealed class KeyedArchiveDecoder
 
     private void CheckDepth(int depth, string where)
     {
-        if (depth > _options.MaxDepth)
+        if (depth > _options.MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error($"Archive objects nest deeper than {_options.MaxDepth} (at {where}).");
         }
@@ -227,8 +227,8 @@ internal sealed class KeyedArchiveDecoder
             case "NSDate" when dict.TryGetValue("NS.time", out var time):
                 return Value(time, depth, where) switch
                 {
-                    double seconds when double.IsFinite(seconds) && Math.Abs(seconds) < 2.0e11 => PlistDate.FromAppleSeconds(seconds).Value,
-                    long seconds when Math.Abs(seconds) < 200_000_000_000L => PlistDate.AppleEpoch.AddSeconds(seconds),
+                    double seconds when PlistDate.IsRepresentable(seconds) => PlistDate.FromAppleSeconds(seconds).Value,
+                    long seconds when PlistDate.IsRepresentable(seconds) => PlistDate.AppleEpoch.AddSeconds(seconds),
                     _ => throw Error($"{where}: NS.time is not a usable number of seconds."),
                 };
             case "NSUUID" when dict.TryGetValue("NS.uuidbytes", out var uuid) && Value(uuid, depth, where) is byte[] { Length: 16 } bytes16:

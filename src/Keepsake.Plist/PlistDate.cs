@@ -17,6 +17,12 @@ public sealed class PlistDate(DateTimeOffset value) : PlistNode
     /// <summary>Seconds since <see cref="AppleEpoch"/>, as a binary plist stores it.</summary>
     public double SecondsSinceAppleEpoch => (Value - AppleEpoch).TotalSeconds;
 
+    /// <summary>Whether <paramref name="seconds"/> since <see cref="AppleEpoch"/> is a date between years 1 and 9999.</summary>
+    public static bool IsRepresentable(double seconds) => double.IsFinite(seconds) && seconds >= MinSeconds && seconds <= MaxSeconds;
+
+    private static readonly double MinSeconds = (DateTimeOffset.MinValue.AddDays(1) - AppleEpoch).TotalSeconds;
+    private static readonly double MaxSeconds = (DateTimeOffset.MaxValue.AddDays(-1) - AppleEpoch).TotalSeconds;
+
     /// <summary>A date from seconds since <see cref="AppleEpoch"/>.</summary>
     public static PlistDate FromAppleSeconds(double seconds) => new(AppleEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)));
 

@@ -77,6 +77,10 @@ internal static class XmlPlistReader
         {
             throw new PlistFormatException($"Malformed XML plist at line {e.LineNumber}, column {e.LinePosition}: {e.Message}", -1, e);
         }
+        catch (InvalidOperationException e)
+        {
+            throw new PlistFormatException($"Malformed XML plist: {e.Message}", -1, e);
+        }
     }
 
     private sealed class State(XmlReader reader, PlistReaderOptions options)
@@ -167,7 +171,7 @@ internal static class XmlPlistReader
 
         private void CheckDepth(int depth)
         {
-            if (depth >= options.MaxDepth)
+            if (depth >= options.MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
                 throw Error($"Containers are nested deeper than {options.MaxDepth}.");
             }
@@ -295,7 +299,8 @@ internal static class XmlPlistReader
 
         private DateTimeOffset ParseDate(string text)
         {
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+                || !PlistDate.IsRepresentable(new PlistDate(value).SecondsSinceAppleEpoch))
             {
                 throw Error($"'{Shorten(text)}' is not an ISO 8601 date.");
             }
