@@ -313,8 +313,11 @@ public sealed class BackupFolder : IBackupFileSource
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
+            // The database is whole pages plus PKCS#7 padding; some writers (pyiosbackup) leave the padding out,
+            // so a page-aligned ciphertext (a multiple of 512 bytes) is taken as unpadded.
+            var padded = new FileInfo(dbPath).Length % 512 != 0;
             using (var output = new FileStream(temp, options))
-            using (var input = new CbcDecryptingStream(File.OpenRead(dbPath), key, name: "Manifest.db"))
+            using (var input = new CbcDecryptingStream(File.OpenRead(dbPath), key, name: "Manifest.db", removePadding: padded))
             {
                 input.CopyTo(output, 1 << 20);
             }

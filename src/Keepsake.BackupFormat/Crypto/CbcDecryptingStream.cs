@@ -18,6 +18,7 @@ public sealed class CbcDecryptingStream : Stream
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
     private readonly string? _name;
+    private readonly bool _removePadding;
     private readonly Aes _aes;
     private readonly byte[] _iv = new byte[BlockSize];
     private readonly byte[] _cipher;
@@ -36,7 +37,8 @@ public sealed class CbcDecryptingStream : Stream
     /// <param name="name">What to call the data in error messages (e.g. "HomeDomain/Library/SMS/sms.db").</param>
     /// <param name="leaveOpen">Whether disposing this stream leaves <paramref name="inner"/> open.</param>
     /// <param name="bufferSize">Ciphertext buffer size, rounded up to a multiple of 16.</param>
-    public CbcDecryptingStream(Stream inner, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv = default, string? name = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize)
+    /// <param name="removePadding">Whether the plaintext ends in PKCS#7 padding to check and remove (true for backup files).</param>
+    public CbcDecryptingStream(Stream inner, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv = default, string? name = null, bool leaveOpen = false, int bufferSize = DefaultBufferSize, bool removePadding = true)
     {
         ArgumentNullException.ThrowIfNull(inner);
         if (!inner.CanRead)
@@ -59,6 +61,7 @@ public sealed class CbcDecryptingStream : Stream
         _inner = inner;
         _leaveOpen = leaveOpen;
         _name = name;
+        _removePadding = removePadding;
         _aes = Aes.Create();
         _aes.SetKey(key);
         iv.CopyTo(_iv);
@@ -208,6 +211,12 @@ public sealed class CbcDecryptingStream : Stream
         var length = _cipherLength;
         var finalTarget = destination.Length >= length ? destination : _plain;
         _aes.DecryptCbc(_cipher.AsSpan(0, length), _iv, finalTarget[..length], PaddingMode.None);
+        if (!_removePadding)
+        {
+            _cipherLength = 0;
+            return SetReleased(destination, finalTarget, length, length);
+        }
+
         var pad = finalTarget[length - 1];
         var valid = pad is >= 1 and <= BlockSize;
         if (valid)
