@@ -39,7 +39,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.StateFolder);
         cancellationToken.ThrowIfCancellationRequested();
-        var endPoint = UsbmuxAddress.Parse(options.ListenAddress);
+        var endPoint = UsbmuxAddress.ParseListen(options.ListenAddress);
         if (endPoint is DnsEndPoint dns)
         {
             endPoint = new IPEndPoint(dns.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(dns.Host), dns.Port);

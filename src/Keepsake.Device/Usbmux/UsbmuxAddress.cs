@@ -24,7 +24,12 @@ public static class UsbmuxAddress
         OperatingSystem.IsWindows() ? new IPEndPoint(IPAddress.Loopback, DefaultWindowsPort) : new UnixDomainSocketEndPoint(DefaultUnixPath);
 
     /// <summary>Parses one spelling; <see cref="FormatException"/> when it is none of them.</summary>
-    public static EndPoint Parse(string value)
+    public static EndPoint Parse(string value) => Parse(value, allowAnyPort: false);
+
+    /// <summary>Parses an address to listen on: like <see cref="Parse(string)"/>, but port 0 (any free port) is allowed.</summary>
+    public static EndPoint ParseListen(string value) => Parse(value, allowAnyPort: true);
+
+    private static EndPoint Parse(string value, bool allowAnyPort)
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         if (value.StartsWith("UNIX:", StringComparison.OrdinalIgnoreCase))
@@ -38,7 +43,7 @@ public static class UsbmuxAddress
         }
 
         var colon = value.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < (allowAnyPort ? 0 : 1) || port > 65535)
         {
             throw new FormatException($"{EnvironmentVariable} '{value}' is neither UNIX:/path, /path, host:port nor [ipv6]:port.");
         }
