@@ -1,0 +1,110 @@
+using Keepsake.Primitives;
+using Keepsake.Repository.Backends;
+using Keepsake.Repository.Backends.Memory;
+using Keepsake.Repository.Tests.Compatibility;
+using Keepsake.TestKit;
+
+namespace Keepsake.Repository.Tests;
+
+public sealed class CorruptionTests
+{
+    private static async Task<(MemoryBackend Backend, Repository Repo, BackupResult Result, TempDirectory Dir)> CreateAsync()
+    {
+        var dir = new TempDirectory();
+        var source = dir.Combine("src");
+        TestData.CreateTree(source, seed: 31, files: 9);
+        var backend = new MemoryBackend();
+        var repo = await Repository.InitAsync(backend, Secret.FromString("pw"), ResticCompatibilityTests.Fast with { PackSize = 64 * 1024 });
+        var result = await repo.BackupAsync(source);
+        return (backend, repo, result, dir);
+    }
+
+    private static async Task<List<string>> ListAsync(IBackend backend, FileType type)
+    {
+        var names = new List<string>();
+        await foreach (var f in backend.ListAsync(type))
+        {
+            names.Add(f.Name);
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    [Fact]
+    public async Task FlippedByteInPacks_RestoreThrowsNamingPack_CheckReportsEveryDamagedPack()
+    {
+        var (backend, repo, result, dir) = await CreateAsync();
+        using var _ = dir;
+        using var __ = repo;
+        var index = await repo.GetIndexAsync();
+        var dataPacks = index.Packs.Where(p => p.Value.All(b => b.Type == BlobType.Data)).Select(p => p.Key.ToString()).Order(StringComparer.Ordinal).Take(2).ToList();
+        Assert.Equal(2, dataPacks.Count);
+        foreach (var pack in dataPacks)
+        {
+            backend.Corrupt(FileType.Pack, pack, b => { b[20] ^= 0x40; return b; });
+        }
+
+        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => repo.RestoreAsync(result.Snapshot, dir.Combine("out")));
+        Assert.Equal("pack", e.ObjectType);
+        Assert.Contains(e.ObjectId, dataPacks);
+        Assert.Contains("MAC", e.Message, StringComparison.Ordinal);
+
+        var check = await repo.CheckAsync(readData: true);
+        foreach (var pack in dataPacks)
+        {
+            Assert.Contains(check.Errors, p => p.ObjectId == pack && p.Message.Contains("hash", StringComparison.Ordinal));
+            Assert.Contains(check.Errors, p => p.ObjectId == pack && p.Message.Contains("MAC", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task MissingPack_LoadThrowsNamingPack_CheckReportsIt()
+    {
+        var (backend, repo, result, dir) = await CreateAsync();
+        using var _ = dir;
+        using var __ = repo;
+        var index = await repo.GetIndexAsync();
+        var pack = index.Packs.First(p => p.Value.All(b => b.Type == BlobType.Data)).Key.ToString();
+        await backend.RemoveAsync(FileType.Pack, pack);
+
+        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => repo.RestoreAsync(result.Snapshot, dir.Combine("out")));
+        Assert.Equal(pack, e.ObjectId);
+        Assert.Contains("missing", e.Message, StringComparison.Ordinal);
+        var check = await repo.CheckAsync();
+        Assert.Contains(check.Errors, p => p.ObjectType == "pack" && p.ObjectId == pack && p.Message.Contains("missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MissingIndexFile_CheckReportsUnindexedBlobs()
+    {
+        var (backend, repo, _, dir) = await CreateAsync();
+        using var __ = dir;
+        using var ___ = repo;
+        foreach (var name in await ListAsync(backend, FileType.Index))
+        {
+            await backend.RemoveAsync(FileType.Index, name);
+        }
+
+        repo.InvalidateIndex();
+        var check = await repo.CheckAsync();
+        Assert.False(check.IsOk);
+        Assert.Contains(check.Errors, p => p.ObjectType == "tree blob" && p.Message.Contains("not in any index", StringComparison.Ordinal));
+        Assert.NotEmpty(check.Warnings);
+    }
+
+    [Fact]
+    public async Task DamagedIndexAndSnapshot_CheckReportsBoth()
+    {
+        var (backend, repo, result, dir) = await CreateAsync();
+        using var _ = dir;
+        using var __ = repo;
+        var indexName = (await ListAsync(backend, FileType.Index))[0];
+        backend.Corrupt(FileType.Index, indexName, b => { b[^1] ^= 1; return b; });
+        backend.Corrupt(FileType.Snapshot, result.Snapshot.Id.ToString(), b => b[..^3]);
+        repo.InvalidateIndex();
+        var check = await repo.CheckAsync();
+        Assert.Contains(check.Errors, p => p.ObjectType == "index" && p.ObjectId == indexName);
+        Assert.Contains(check.Errors, p => p.ObjectType == "snapshot" && p.ObjectId == result.Snapshot.Id.ToString());
+    }
+}
