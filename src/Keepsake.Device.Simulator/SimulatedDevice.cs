@@ -53,6 +53,9 @@ internal sealed class SimulatedDevice : IDisposable
 
     public bool ListensOn(ushort port) => _services.ContainsKey(port);
 
+    /// <summary>Every port the device serves.</summary>
+    public IEnumerable<ushort> Ports => _services.Keys;
+
     public async Task ServeAsync(ushort port, Stream stream, CancellationToken cancellationToken)
     {
         var wrapped = Faults.DisconnectAfterBytes is null && Faults.BytesPerSecond is null ? stream : new FaultStream(stream, Faults, _budget);

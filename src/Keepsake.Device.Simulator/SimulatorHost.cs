@@ -13,12 +13,14 @@ public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly FakeUsbmuxd _usbmuxd;
     private readonly SimulatedDevice _device;
+    private readonly NetworkListener? _network;
     private int _stopped;
 
-    private SimulatorHost(FakeUsbmuxd usbmuxd, SimulatedDevice device)
+    private SimulatorHost(FakeUsbmuxd usbmuxd, SimulatedDevice device, NetworkListener? network)
     {
         _usbmuxd = usbmuxd;
         _device = device;
+        _network = network;
     }
 
     /// <summary>The value for <c>USBMUXD_SOCKET_ADDRESS</c> (e.g. <c>UNIX:/tmp/x.sock</c> or <c>127.0.0.1:27015</c>).</summary>
@@ -59,8 +61,9 @@ public sealed class SimulatorHost : IAsyncDisposable
         try
         {
             var usbmuxd = new FakeUsbmuxd(endPoint, device, Path.Combine(options.StateFolder, "usbmuxd"));
+            var network = options.NetworkAddress is { } address ? new NetworkListener(address, device, device.Ports) : null;
             usbmuxd.Start();
-            return Task.FromResult(new SimulatorHost(usbmuxd, device));
+            return Task.FromResult(new SimulatorHost(usbmuxd, device, network));
         }
         catch
         {
@@ -75,6 +78,11 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             await _usbmuxd.DisposeAsync().ConfigureAwait(false);
+            if (_network is not null)
+            {
+                await _network.DisposeAsync().ConfigureAwait(false);
+            }
+
             _device.Dispose();
         }
     }

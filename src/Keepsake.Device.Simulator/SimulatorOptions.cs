@@ -14,6 +14,13 @@ public sealed class SimulatorOptions
 
     public SimulatorFaults Faults { get; init; } = SimulatorFaults.None;
 
+    /// <summary>
+    /// When set, the device is also reachable over "Wi-Fi": it listens directly on this address at
+    /// its real ports (lockdownd 62078 and the service ports), as a network-synced iPhone does.
+    /// Any 127.x.y.z address works on Linux, so parallel simulators do not collide.
+    /// </summary>
+    public System.Net.IPAddress? NetworkAddress { get; init; }
+
     /// <summary>The DeviceLink major version the device offers (400 for iOS 14+; 300 for older hosts).</summary>
     public long DeviceLinkVersion { get; init; } = 400;
 }

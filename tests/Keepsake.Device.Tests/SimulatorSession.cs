@@ -9,13 +9,16 @@ internal sealed class SimulatorSession : IAsyncDisposable
 {
     private readonly TempDirectory _temp;
 
-    private SimulatorSession(TempDirectory temp, SimulatorHost host)
+    private SimulatorSession(TempDirectory temp, SimulatorHost host, SimulatorOptions options)
     {
         _temp = temp;
         Host = host;
+        Options = options;
     }
 
-    public SimulatorHost Host { get; }
+    public SimulatorHost Host { get; private set; }
+
+    public SimulatorOptions Options { get; }
 
     public string Root => _temp.Path;
 
@@ -25,7 +28,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
 
     public Dictionary<string, string> Environment => new() { ["USBMUXD_SOCKET_ADDRESS"] = Host.UsbmuxdSocketAddress };
 
-    public static async Task<SimulatorSession> StartAsync(SimulatorFaults? faults = null, Action<string>? fillPhone = null, TempDirectory? reuse = null)
+    public static async Task<SimulatorSession> StartAsync(SimulatorFaults? faults = null, Action<string>? fillPhone = null, TempDirectory? reuse = null, System.Net.IPAddress? networkAddress = null)
     {
         var temp = reuse ?? new TempDirectory("keepsake-device");
         var phone = Path.Combine(temp.Path, "phone");
@@ -35,14 +38,15 @@ internal sealed class SimulatorSession : IAsyncDisposable
             (fillPhone ?? SmallPhone)(phone);
         }
 
-        var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        var options = new SimulatorOptions
         {
             ListenAddress = "UNIX:" + Path.Combine(temp.Path, "usbmuxd.sock"),
             PhoneFolder = phone,
             StateFolder = Path.Combine(temp.Path, "state"),
             Faults = faults ?? SimulatorFaults.None,
-        });
-        return new SimulatorSession(temp, host);
+            NetworkAddress = networkAddress,
+        };
+        return new SimulatorSession(temp, await SimulatorHost.StartAsync(options), options);
     }
 
     /// <summary>A few files in a few domains, with an empty file and a binary one.</summary>
@@ -58,9 +62,11 @@ internal sealed class SimulatorSession : IAsyncDisposable
     public ToolResult Run(string tool, params string[] arguments) =>
         ExternalTool.Run(tool, arguments, TimeSpan.FromSeconds(90), Environment);
 
+    /// <summary>Stops the simulator and starts it again on the same folders (state survives).</summary>
     public async Task RestartAsync()
     {
         await Host.StopAsync();
+        Host = await SimulatorHost.StartAsync(Options);
     }
 
     public async ValueTask DisposeAsync()
