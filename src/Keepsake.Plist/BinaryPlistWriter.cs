@@ -83,12 +83,13 @@ internal sealed class BinaryPlistWriter
     }
 
     /// <summary>
-    /// PlistDate equality is to the second and PlistReal 1.0 is not PlistInteger 1, but a date
-    /// must only be shared with an identical date, so sharing also needs exact equality.
+    /// PlistDate equality is to the second and PlistReal equality treats 0.0 and -0.0 as equal;
+    /// sharing needs the exact same value, so those two kinds are compared exactly.
     /// </summary>
     private static bool SameScalar(PlistNode a, PlistNode b) => a switch
     {
         PlistDate d => d.Value == ((PlistDate)b).Value,
+        PlistReal r => BitConverter.DoubleToInt64Bits(r.Value) == BitConverter.DoubleToInt64Bits(((PlistReal)b).Value),
         _ => true,
     };
 

@@ -7,8 +7,25 @@ public sealed class KeyedArchiveOptions
     public static KeyedArchiveOptions Default { get; } = new();
 
     /// <summary>Deepest chain of object references followed (default 512).</summary>
-    public int MaxDepth { get; init; } = 512;
+    public int MaxDepth
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 4096);
+            field = value;
+        }
+    } = 512;
 
     /// <summary>Most objects materialised while decoding one archive (default 4 Mi).</summary>
-    public int MaxObjects { get; init; } = 4 * 1024 * 1024;
+    public int MaxObjects
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 4 * 1024 * 1024;
 }

@@ -9,7 +9,13 @@ public sealed class PlistData(byte[] value) : PlistNode
 
     public override bool Equals(PlistNode? other) => other is PlistData d && d.Value.AsSpan().SequenceEqual(Value);
 
-    public override int GetHashCode() => HashCode.Combine(Value.Length, Value.Length > 0 ? Value[0] : 0);
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        hash.Add(Value.Length);
+        hash.AddBytes(Value.AsSpan(0, Math.Min(Value.Length, 64)));
+        return hash.ToHashCode();
+    }
 
     public override string ToString() => $"<{Value.Length} bytes>";
 }

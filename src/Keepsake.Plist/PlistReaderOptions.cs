@@ -10,7 +10,16 @@ public sealed class PlistReaderOptions
     public static PlistReaderOptions Default { get; } = new();
 
     /// <summary>Largest input accepted, in bytes (default 64 MiB). Larger input raises <see cref="PlistFormatException"/>.</summary>
-    public long MaxInputBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxInputBytes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, (long)Array.MaxLength);
+            field = value;
+        }
+    } = 64L * 1024 * 1024;
 
     /// <summary>
     /// Most objects a binary plist may declare, and most XML elements read (default 16 Mi).
@@ -18,8 +27,25 @@ public sealed class PlistReaderOptions
     /// count each time) at <see cref="MaxObjectCount"/> or eight times the declared object count,
     /// whichever is smaller, so a small file cannot expand into a huge tree.
     /// </summary>
-    public int MaxObjectCount { get; init; } = 16 * 1024 * 1024;
+    public int MaxObjectCount
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 16 * 1024 * 1024;
 
-    /// <summary>Deepest nesting of arrays and dictionaries (default 512).</summary>
-    public int MaxDepth { get; init; } = 512;
+    /// <summary>Deepest nesting of arrays and dictionaries (default 512, at most 4,096; the reader also stops before the thread's stack runs out).</summary>
+    public int MaxDepth
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 4096);
+            field = value;
+        }
+    } = 512;
 }
