@@ -1,10 +1,51 @@
+using System.CommandLine;
+using Keepsake.Cli.Commands;
+
 namespace Keepsake.Cli;
 
+/// <summary>The command tree. Each verb lives in Commands/&lt;Verb&gt;Command.cs and returns its exit code.</summary>
 internal static class CommandLine
 {
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Keepsake: open, cross-platform iPhone backups that keep every version.");
+        foreach (var command in new[]
+                 {
+                     BackupsCommand.Create(),
+                     InfoCommand.Create(),
+                     LsCommand.Create(),
+                     ExtractCommand.Create(),
+                 })
+        {
+            command.Description += Environment.NewLine + Environment.NewLine + ExitCodes.HelpText;
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
     public static int Run(string[] args)
     {
-        _ = args;
-        return 0;
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var parse = Build().Parse(args);
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return parse.InvokeAsync(configuration, cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception exception)
+        {
+            return ErrorReporter.Report(exception, Console.Error);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 }

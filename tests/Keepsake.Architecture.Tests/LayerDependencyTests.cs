@@ -54,7 +54,7 @@ public sealed class LayerDependencyTests
     public void Assembly_References_OnlyAllowedLayers(string project)
     {
         var path = Path.Combine(AppContext.BaseDirectory, project + ".dll");
-        Assert.True(File.Exists(path), $"{project}.dll was not built beside the tests (the Cli references every project).");
+        Assert.True(File.Exists(path), $"{project}.dll was not built beside the tests (this test project references every src project).");
         var referenced = AssemblyName.GetAssemblyName(path) is { } name
             ? Assembly.LoadFrom(path).GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Keepsake.", StringComparison.Ordinal)).ToList()
             : [];

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Keepsake.BackupFormat;
+using Keepsake.Primitives;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake extract BACKUP DEST [--domain D] [--path P]</c>: a backup's files as ordinary files.</summary>
+internal static class ExtractCommand
+{
+    public static Command Create()
+    {
+        var backup = new Argument<string>("BACKUP") { Description = "A backup folder." };
+        var destination = new Argument<string>("DEST") { Description = "Folder to write into, as DEST/<domain>/<relative path>." };
+        var domain = CommonOptions.Domain();
+        var path = new Option<string?>("--path") { Description = "Only entries whose relative path starts with P.", HelpName = "P" };
+        var passwordFile = CommonOptions.BackupPasswordFile();
+        var command = new Command("extract", "Write a backup's files (decrypted) into a folder, with their modification times. Never writes outside DEST.")
+        {
+            backup, destination, domain, path, passwordFile,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
+            parse.GetValue(backup)!, parse.GetValue(destination)!, parse.GetValue(domain), parse.GetValue(path), parse.GetValue(passwordFile), cancellationToken)));
+        return command;
+    }
+
+    private static int Run(string backup, string destination, string? domain, string? path, FileInfo? passwordFile, CancellationToken cancellationToken)
+    {
+        // Opening checks the password before anything is written.
+        using var source = BackupSourceOpener.Open(backup, passwordFile);
+        var progress = new Progress<ExtractProgress>(_ => { });
+        var result = BackupExtractor.Extract(source, destination, new ExtractOptions { Domain = domain, PathPrefix = path }, progress, cancellationToken);
+        Console.WriteLine($"Extracted {result.Files} files ({new ByteSize(result.Bytes)}), {result.Directories} directories, {result.Symlinks} symlinks into {Path.GetFullPath(destination)}.");
+        foreach (var missing in result.Missing)
+        {
+            Console.Error.WriteLine($"missing from the backup: {missing}");
+        }
+
+        foreach (var skipped in result.Skipped)
+        {
+            Console.Error.WriteLine($"skipped: {skipped}");
+        }
+
+        return result.Missing.Count + result.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
+    }
+}

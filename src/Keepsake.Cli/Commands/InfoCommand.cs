@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Keepsake.BackupFormat;
+using Keepsake.Primitives;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake info BACKUP</c>: what a backup is (device, iOS, date, encryption, completeness, contents).</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var backup = new Argument<string>("BACKUP") { Description = "A backup folder." };
+        var passwordFile = CommonOptions.BackupPasswordFile();
+        var json = CommonOptions.Json();
+        var command = new Command("info", "Show a backup's device, iOS version, date, encryption, completeness and contents.")
+        {
+            backup, passwordFile, json,
+        };
+        command.SetAction(parse => Run(parse.GetValue(backup)!, parse.GetValue(passwordFile), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(string backup, FileInfo? passwordFile, bool json)
+    {
+        using var source = BackupSourceOpener.Open(backup, passwordFile);
+        var p = source.Properties;
+        long files = 0, directories = 0, symlinks = 0, bytes = 0;
+        var domains = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in source.Entries())
+        {
+            domains.Add(entry.Domain);
+            switch (entry.Kind)
+            {
+                case BackupEntryKind.File:
+                    files++;
+                    bytes += entry.Size;
+                    break;
+                case BackupEntryKind.Directory:
+                    directories++;
+                    break;
+                case BackupEntryKind.Symlink:
+                    symlinks++;
+                    break;
+            }
+        }
+
+        if (json)
+        {
+            JsonOutput.WriteArray(Console.Out, [p], (w, _) =>
+            {
+                w.WriteString("path", Path.GetFullPath(backup));
+                w.WriteStringOrNull("udid", p.Udid);
+                w.WriteStringOrNull("deviceName", p.DeviceName);
+                w.WriteStringOrNull("productType", p.ProductType);
+                w.WriteStringOrNull("iosVersion", p.ProductVersion);
+                w.WriteStringOrNull("buildVersion", p.BuildVersion);
+                w.WriteStringOrNull("serialNumber", p.SerialNumber);
+                w.WriteDate("date", p.Date);
+                w.WriteBoolean("encrypted", p.IsEncrypted);
+                w.WriteBoolean("complete", p.IsComplete);
+                w.WriteStringOrNull("snapshotState", p.SnapshotState);
+                w.WriteStringOrNull("formatVersion", p.FormatVersion);
+                w.WriteStringOrNull("manifest", p.ManifestKind);
+                w.WriteNumber("files", files);
+                w.WriteNumber("directories", directories);
+                w.WriteNumber("symlinks", symlinks);
+                w.WriteNumber("domains", domains.Count);
+                w.WriteNumber("fileBytes", bytes);
+            });
+            return ExitCodes.Success;
+        }
+
+        Console.WriteLine($"Backup:        {Path.GetFullPath(backup)}");
+        Console.WriteLine($"Device:        {p.DeviceName ?? "?"} ({p.ProductType ?? "?"}), UDID {p.Udid ?? "?"}");
+        Console.WriteLine($"iOS:           {p.ProductVersion ?? "?"} ({p.BuildVersion ?? "?"})");
+        Console.WriteLine($"Date (UTC):    {p.Date?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?"}");
+        Console.WriteLine($"Encrypted:     {(p.IsEncrypted ? "yes" : "no")}");
+        Console.WriteLine($"Complete:      {(!p.IsComplete ? $"NO: the backup was not finished (SnapshotState: {p.SnapshotState ?? "missing"})" : p.StatusPlist is null ? "unknown (the backup has no Status.plist)" : p.SnapshotState is null ? "unknown (Status.plist has no SnapshotState)" : "yes")}");
+        Console.WriteLine($"Format:        {p.ManifestKind ?? "?"}, version {p.FormatVersion ?? "?"}");
+        Console.WriteLine($"Contents:      {files} files ({new ByteSize(bytes)}), {directories} directories, {symlinks} symlinks in {domains.Count} domains");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Keepsake.Cli;
+
+/// <summary>Options that several commands share, defined once.</summary>
+internal static class CommonOptions
+{
+    public const string BackupPasswordVariable = "KEEPSAKE_BACKUP_PASSWORD";
+    public const string VaultPasswordVariable = "KEEPSAKE_PASSWORD";
+    public const string VaultVariable = "KEEPSAKE_VAULT";
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON array of objects instead of a table." };
+
+    public static Option<FileInfo?> BackupPasswordFile() => new("--password-file")
+    {
+        Description = $"Read the backup password from the first line of FILE (else {BackupPasswordVariable}, else a prompt).",
+        HelpName = "FILE",
+    };
+
+    public static Option<string?> Domain() => new("--domain") { Description = "Only entries of this backup domain (e.g. HomeDomain).", HelpName = "DOMAIN" };
+}

@@ -1,0 +1,74 @@
+using Keepsake.BackupFormat;
+using Keepsake.Plist;
+using Keepsake.Primitives;
+
+namespace Keepsake.Cli;
+
+/// <summary>
+/// The one place where an exception becomes a message and an exit code. Messages say what failed
+/// and where; exception types from every layer are mapped here and nowhere else. Stack traces are
+/// printed only with KEEPSAKE_DEBUG=1. No message ever includes a secret: the layers never put one
+/// in an exception, and this class prints only exception messages.
+/// </summary>
+internal static class ErrorReporter
+{
+    public static int Report(Exception exception, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(error);
+        var (code, message) = Classify(exception);
+        error.WriteLine($"keepsake: {message}");
+        if (Environment.GetEnvironmentVariable("KEEPSAKE_DEBUG") == "1")
+        {
+            error.WriteLine(exception.ToString());
+        }
+
+        return code;
+    }
+
+    public static (int Code, string Message) Classify(Exception exception)
+    {
+        switch (exception)
+        {
+            case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                return Classify(aggregate.InnerExceptions[0]);
+            case OperationCanceledException:
+                return (ExitCodes.Cancelled, "interrupted.");
+            case UsageException usage:
+                return (ExitCodes.Usage, usage.Message);
+            case BackupFormatException backup:
+                return (backup.Error switch
+                {
+                    BackupFormatError.WrongPassword => ExitCodes.WrongPassword,
+                    BackupFormatError.PasswordRequired => ExitCodes.PasswordRequired,
+                    BackupFormatError.MissingFile => ExitCodes.NotFound,
+                    _ => ExitCodes.CorruptData,
+                }, backup.Message);
+            case PlistFormatException plist:
+                return (ExitCodes.CorruptData, $"corrupt property list: {plist.Message}");
+            case PathEscapeException escape:
+                return (ExitCodes.CorruptData, escape.Message);
+            case PasswordUnavailableException password:
+                return (ExitCodes.PasswordRequired, password.Message);
+            case FileNotFoundException notFound:
+                return (ExitCodes.NotFound, notFound.Message);
+            case DirectoryNotFoundException notFound:
+                return (ExitCodes.NotFound, notFound.Message);
+            case IOException io when IsDiskFull(io):
+                return (ExitCodes.DiskFull, $"the disk is full: {io.Message}");
+            case UnauthorizedAccessException denied:
+                return (ExitCodes.Failure, $"permission denied: {denied.Message}");
+            case IOException io:
+                return (ExitCodes.Failure, $"I/O error: {io.Message}");
+            default:
+                return (ExitCodes.Failure, $"unexpected error ({exception.GetType().Name}): {exception.Message}");
+        }
+    }
+
+    private static bool IsDiskFull(IOException exception)
+    {
+        // ENOSPC (28) on Unix; ERROR_DISK_FULL (0x70) and ERROR_HANDLE_DISK_FULL (0x27) on Windows.
+        var code = exception.HResult & 0xFFFF;
+        return code is 28 or 0x70 or 0x27;
+    }
+}
