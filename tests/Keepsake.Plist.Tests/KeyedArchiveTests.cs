@@ -211,6 +211,28 @@ public sealed class KeyedArchiveTests
         Assert.True(symlinksWithTarget > 0);
     }
 
+    [FixtureFact("ios-backup-browser-sample")]
+    public void Decode_SampleManifestWithWal_EveryRowIsMbFile()
+    {
+        using var dir = new TempDirectory();
+        var path = Fixtures.CopySqlite("ios-backup-browser-sample/Manifest.db", dir);
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT relativePath, file FROM Files";
+        using var reader = command.ExecuteReader();
+        var rows = 0;
+        while (reader.Read())
+        {
+            rows++;
+            var obj = Assert.IsType<ArchivedObject>(KeyedArchive.Decode((byte[])reader.GetValue(1)));
+            Assert.Equal("MBFile", obj.ClassName);
+            Assert.Equal(reader.GetString(0), obj.GetString("RelativePath"));
+        }
+
+        Assert.True(rows > 0);
+    }
+
     [FixtureFact("imessage-exporter-blobs")]
     public void Decode_ImessageKeyedArchives_Succeed()
     {
