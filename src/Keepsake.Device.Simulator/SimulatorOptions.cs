@@ -21,6 +21,12 @@ public sealed class SimulatorOptions
     /// </summary>
     public System.Net.IPAddress? NetworkAddress { get; init; }
 
+    /// <summary>
+    /// PBKDF2-SHA256 rounds (DPIC) for encrypted backups. Real iPhones use 10,000,000 (seconds per
+    /// derivation); the simulator defaults to 10,000 so tests stay fast. The keybag records the value.
+    /// </summary>
+    public int BackupKeyIterations { get; init; } = 10_000;
+
     /// <summary>The DeviceLink major version the device offers (400 for iOS 14+; 300 for older hosts).</summary>
     public long DeviceLinkVersion { get; init; } = 400;
 }

@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
-using Keepsake.BackupFormat;
+using Keepsake.BackupFormat.Writer;
 using Keepsake.Plist;
+using Keepsake.Primitives;
 
 namespace Keepsake.Device.Simulator.Backup;
 
 /// <summary>
-/// A complete Apple-format backup of the phone staged in a temporary folder on the device side:
-/// <c>xx/&lt;fileID&gt;</c> blobs, Manifest.db, Manifest.plist and the final Status.plist. The
-/// conversation uploads from here only what the host lacks.
+/// A complete Apple-format backup of the phone, made by Keepsake.BackupFormat's writer in a
+/// temporary folder on the device side: <c>xx/&lt;fileID&gt;</c> blobs, Manifest.db, Manifest.plist
+/// (with keybag when encrypted) and Status.plist. The conversation uploads from here only what the
+/// host lacks. Info.plist is the host's to write and is never sent.
 /// </summary>
 internal sealed class BackupImage : IDisposable
 {
@@ -31,84 +33,82 @@ internal sealed class BackupImage : IDisposable
 
     public static BackupImage Build(SimulatedDevice device, string uuid, string? password, bool isFullBackup)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "keepsake-sim-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        var scratch = Path.Combine(Path.GetTempPath(), "keepsake-sim-" + Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(scratch, "backup");
         try
         {
+            var identity = device.Identity;
+            using var secret = password is null ? null : Secret.FromString(password);
             var files = new List<BackupImageFile>();
-            foreach (var entry in device.Phone.Enumerate())
+            using (var writer = BackupWriter.Create(folder, new BackupWriterOptions
             {
-                var fileId = BackupFileId.Compute(entry.Domain, entry.RelativePath);
-                if (entry.IsDirectory)
+                Udid = identity.Udid,
+                DeviceName = identity.DeviceName,
+                ProductType = identity.ProductType,
+                ProductVersion = identity.ProductVersion,
+                BuildVersion = identity.BuildVersion,
+                SerialNumber = identity.SerialNumber,
+                Password = secret,
+                DoubleProtectionIterations = device.Options.BackupKeyIterations,
+                Iterations = Math.Min(device.Options.BackupKeyIterations, 10_000),
+                IsFullBackup = isFullBackup,
+            }))
+            {
+                foreach (var entry in device.Phone.Enumerate())
                 {
-                    files.Add(new BackupImageFile(fileId, entry.Domain, entry.RelativePath, null, string.Empty));
-                    continue;
+                    var metadata = new BackupEntryMetadata { LastModified = entry.Modified, LastStatusChange = entry.Modified, Birth = entry.Modified };
+                    if (entry.IsDirectory)
+                    {
+                        var row = writer.AddDirectory(entry.Domain, entry.RelativePath, metadata);
+                        files.Add(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, null, string.Empty));
+                        continue;
+                    }
+
+                    string digest;
+                    using (var content = File.OpenRead(entry.FullPath))
+                    {
+                        digest = password is null ? Convert.ToHexStringLower(SHA1.HashData(content)) : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+                        content.Position = 0;
+                        var row = writer.AddFile(entry.Domain, entry.RelativePath, content, metadata);
+                        files.Add(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, Path.Combine(folder, row.FileId[..2], row.FileId), digest));
+                    }
                 }
 
-                var blob = Path.Combine(folder, fileId[..2], fileId);
-                Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-                File.Copy(entry.FullPath, blob);
-                string digest;
-                using (var stream = File.OpenRead(blob))
-                {
-                    digest = password is null ? Convert.ToHexStringLower(SHA1.HashData(stream)) : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-                }
-
-                files.Add(new BackupImageFile(fileId, entry.Domain, entry.RelativePath, blob, digest));
+                writer.Complete();
             }
 
-            var now = DateTimeOffset.UtcNow;
-            var manifestPlist = Path.Combine(folder, "Manifest.plist");
-            File.WriteAllBytes(manifestPlist, PlistWriter.ToBinary(new PlistDictionary
-            {
-                ["Date"] = now,
-                ["IsEncrypted"] = password is not null,
-                ["Lockdown"] = new PlistDictionary
-                {
-                    ["DeviceName"] = device.Identity.DeviceName,
-                    ["ProductVersion"] = device.Identity.ProductVersion,
-                    ["BuildVersion"] = device.Identity.BuildVersion,
-                    ["ProductType"] = device.Identity.ProductType,
-                    ["SerialNumber"] = device.Identity.SerialNumber,
-                    ["UniqueDeviceID"] = device.Identity.Udid,
-                },
-                ["SystemDomainsVersion"] = "24.0",
-                ["Version"] = "10.0",
-                ["WasPasscodeSet"] = false,
-                ["Applications"] = new PlistDictionary(),
-            }));
-            var interim = Path.Combine(folder, "Status.plist");
-            File.WriteAllBytes(interim, Status(uuid, now, isFullBackup, "moving"));
-            var final = Path.Combine(folder, "Status.final.plist");
-            File.WriteAllBytes(final, Status(uuid, now, isFullBackup, "finished"));
-            return new BackupImage(folder, files, [manifestPlist, interim], final);
+            // The device keeps one UUID per backup lineage so the next incremental run recognises it.
+            var statusPath = Path.Combine(folder, "Status.plist");
+            var status = PlistReader.Read(File.ReadAllBytes(statusPath)).AsDictionary();
+            status["UUID"] = uuid;
+            status["IsFullBackup"] = isFullBackup;
+            var final = Path.Combine(scratch, "Status.final.plist");
+            File.WriteAllBytes(final, PlistWriter.ToBinary(status));
+            status["SnapshotState"] = "moving";
+            File.WriteAllBytes(statusPath, PlistWriter.ToBinary(status));
+            return new BackupImage(scratch, files, [Path.Combine(folder, "Manifest.db"), Path.Combine(folder, "Manifest.plist"), statusPath], final);
         }
         catch
         {
-            Directory.Delete(folder, recursive: true);
+            TryDelete(scratch);
             throw;
         }
     }
 
-    public void Dispose()
+    public void Dispose() => TryDelete(Folder);
+
+    private static void TryDelete(string folder)
     {
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
         catch (IOException)
         {
             // A temp folder left behind is harmless.
         }
     }
-
-    private static byte[] Status(string uuid, DateTimeOffset date, bool full, string state) => PlistWriter.ToBinary(new PlistDictionary
-    {
-        ["BackupState"] = "new",
-        ["Date"] = date,
-        ["IsFullBackup"] = full,
-        ["SnapshotState"] = state,
-        ["UUID"] = uuid,
-        ["Version"] = "3.3",
-    });
 }

@@ -74,14 +74,24 @@ public sealed class DebianToolsTests
         await using var session = await SimulatorSession.StartAsync();
         var target = Path.Combine(session.Root, "backup");
         Directory.CreateDirectory(target);
-        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        var full = session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        var folder = Path.Combine(target, session.Host.Udid);
+        var unchanged = Services.MobileBackup2.MobileBackup2ClientTests.BlobPath(folder, "HomeDomain", "Library/SMS/sms.db");
+        var marker = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(unchanged, marker);
         File.WriteAllText(Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Notes", "notes.txt"), "Buy milk and eggs\n");
         BuiltIn(session.PhoneFolder, "HomeDomain", "Library/New.txt", "new file"u8.ToArray());
         File.Delete(Path.Combine(session.PhoneFolder, "AppDomain-com.example.app", "Documents", "a.txt"));
 
         var result = session.Run("idevicebackup2", "backup", target).EnsureSuccess("idevicebackup2 backup (incremental)");
         Assert.Contains("Incremental backup mode", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("Received 2 files from device", result.StandardOutput, StringComparison.Ordinal);
+
+        // The full run received 5 phone files + Manifest.db, Manifest.plist and Status.plist twice;
+        // the incremental one only the 2 changed phone files + the same 4 bookkeeping files.
+        Assert.Equal(9, ReceivedCount(full.StandardOutput));
+        Assert.Equal(6, ReceivedCount(result.StandardOutput));
+        Assert.Equal(marker, File.GetLastWriteTimeUtc(unchanged));
+        Assert.False(File.Exists(Services.MobileBackup2.MobileBackup2ClientTests.BlobPath(folder, "AppDomain-com.example.app", "Documents/a.txt")));
         AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
     }
 
@@ -113,6 +123,13 @@ public sealed class DebianToolsTests
         Assert.Contains("Restore Successful", result.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("Buy milk\n", File.ReadAllText(notes));
         Assert.False(File.Exists(extra));
+    }
+
+    private static int ReceivedCount(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"Received (\d+) files from device");
+        Assert.True(match.Success, output);
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     internal static void BuiltIn(string phone, string domain, string relativePath, byte[] content) =>
