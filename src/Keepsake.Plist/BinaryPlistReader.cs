@@ -83,8 +83,8 @@ internal ref struct BinaryPlistReader
         _offsetTableOffset = (int)offsetTableOffset;
         _leafCache = new PlistNode?[_objectCount];
         _onPath = new bool[_objectCount];
-        _budget = Math.Min((long)_options.MaxObjectCount, (8L * _objectCount) + 64);
-        return ReadObject((int)topObject, 0, trailerStart + TrailerTopObject);
+        _budget = _data.Length + 1024L;
+        return ReadObject((int)topObject, 0);
     }
 
     private readonly int ObjectOffset(int index)
@@ -110,11 +110,10 @@ internal ref struct BinaryPlistReader
         return value;
     }
 
-    private PlistNode ReadObject(int index, int depth, long referencedAt)
+    private PlistNode ReadObject(int index, int depth)
     {
         if (_leafCache[index] is { } cached)
         {
-            Spend(referencedAt);
             return cached;
         }
 
@@ -122,7 +121,6 @@ internal ref struct BinaryPlistReader
         var marker = _data[offset];
         var type = marker >> 4;
         var info = marker & 0xF;
-        Spend(offset);
 
         switch (type)
         {
@@ -137,11 +135,17 @@ internal ref struct BinaryPlistReader
         }
     }
 
-    private void Spend(long offset)
+    /// <summary>
+    /// Charges the references of one container as it is materialised. Without shared containers the
+    /// total is at most the input length (every reference takes at least one byte), so the budget of
+    /// input length + 1,024 only trips when a few containers are re-read over and over.
+    /// </summary>
+    private void Spend(long references, long offset)
     {
-        if (--_budget < 0)
+        _budget -= references;
+        if (_budget < 0)
         {
-            throw new PlistFormatException("The plist references its objects so many times that reading it would materialise too many nodes.", offset);
+            throw new PlistFormatException("The plist references its containers so many times that reading it would materialise too many nodes.", offset);
         }
     }
 
@@ -290,6 +294,7 @@ internal ref struct BinaryPlistReader
         var (count, start) = ReadCount(offset, info);
         var refCount = type == TypeDictionary ? 2L * count : count;
         var refs = Payload(offset, start - offset, refCount * _objectRefSize);
+        Spend(refCount, offset);
         _onPath[index] = true;
         PlistNode result;
         if (type == TypeDictionary)
@@ -298,14 +303,14 @@ internal ref struct BinaryPlistReader
             for (var i = 0; i < count; i++)
             {
                 var keyRefAt = start + (i * _objectRefSize);
-                var key = ReadObject(Ref(refs, i, keyRefAt), depth + 1, keyRefAt);
+                var key = ReadObject(Ref(refs, i, keyRefAt), depth + 1);
                 if (key is not PlistString keyString)
                 {
                     throw new PlistFormatException($"Dictionary key {i} is a {key.Kind}, not a string.", keyRefAt);
                 }
 
                 var valueRefAt = start + ((count + i) * _objectRefSize);
-                var value = ReadObject(Ref(refs, count + i, valueRefAt), depth + 1, valueRefAt);
+                var value = ReadObject(Ref(refs, count + i, valueRefAt), depth + 1);
                 if (!dict.TryAdd(keyString.Value, value))
                 {
                     throw new PlistFormatException($"Dictionary key '{keyString.Value}' appears twice.", keyRefAt);
@@ -320,7 +325,7 @@ internal ref struct BinaryPlistReader
             for (var i = 0; i < count; i++)
             {
                 var refAt = start + (i * _objectRefSize);
-                array.Add(ReadObject(Ref(refs, i, refAt), depth + 1, refAt));
+                array.Add(ReadObject(Ref(refs, i, refAt), depth + 1));
             }
 
             result = array;

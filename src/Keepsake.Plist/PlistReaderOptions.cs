@@ -23,9 +23,9 @@ public sealed class PlistReaderOptions
 
     /// <summary>
     /// Most objects a binary plist may declare, and most XML elements read (default 16 Mi).
-    /// The reader also caps the total nodes it materialises (objects referenced from many places
-    /// count each time) at <see cref="MaxObjectCount"/> or eight times the declared object count,
-    /// whichever is smaller, so a small file cannot expand into a huge tree.
+    /// Independently, the binary reader stops when the container elements it materialises exceed the
+    /// input length plus 1,024 (a container referenced from many places counts each time), so a small
+    /// file cannot expand into a huge tree; scalars referenced many times are shared and cost nothing.
     /// </summary>
     public int MaxObjectCount
     {

@@ -137,6 +137,18 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Read_ManySharedScalars_IsNotMistakenForBomb()
+    {
+        var array = new PlistArray();
+        for (var i = 0; i < 5000; i++)
+        {
+            array.Add(new PlistDictionary { ["a"] = "x", ["b"] = 1L, ["c"] = true, ["d"] = "y", ["e"] = 2.5 });
+        }
+
+        Assert.Equal(array, PlistReader.Read(PlistWriter.ToBinary(array)));
+    }
+
+    [Fact]
     public void Read_XmlEntityExpansion_IsNotExpanded()
     {
         const string laughs = """
