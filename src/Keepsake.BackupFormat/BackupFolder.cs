@@ -8,10 +8,11 @@ using Keepsake.Primitives;
 namespace Keepsake.BackupFormat;
 
 /// <summary>
-/// An Apple MobileSync backup folder on disk, plain or encrypted: Info/Manifest/Status.plist,
+/// An Apple MobileSync backup folder, plain or encrypted: Info/Manifest/Status.plist,
 /// Manifest.db (iOS 10+) or Manifest.mbdb (iOS 4–9), and the content blobs. For an encrypted
 /// backup the password is checked, the class keys unwrapped and Manifest.db decrypted (into an
-/// owner-only temporary file, deleted on <see cref="Dispose"/>) once, in <see cref="Open"/>.
+/// owner-only temporary file, deleted on <see cref="Dispose"/>) once, in <see cref="Open(string, Secret?)"/>.
+/// The folder is read through an <see cref="IBackupStore"/>: a folder on disk, or a backup kept in the vault.
 /// See docs/design/backup-format.md.
 /// </summary>
 public sealed class BackupFolder : IBackupFileSource
@@ -21,11 +22,13 @@ public sealed class BackupFolder : IBackupFileSource
     private readonly ClassKeyRing? _keys;
     private readonly string? _tempManifest;
     private readonly bool _nestedBlobs;
+    private readonly IBackupStore _store;
     private bool _disposed;
 
-    private BackupFolder(string path, BackupProperties properties, ManifestDbReader? db, List<BackupEntry>? mbdbEntries, ClassKeyRing? keys, string? tempManifest)
+    private BackupFolder(IBackupStore store, BackupProperties properties, ManifestDbReader? db, List<BackupEntry>? mbdbEntries, ClassKeyRing? keys, string? tempManifest)
     {
-        Path = path;
+        _store = store;
+        Path = store.Location;
         Properties = properties;
         _db = db;
         _mbdbEntries = mbdbEntries;
@@ -34,7 +37,7 @@ public sealed class BackupFolder : IBackupFileSource
         _nestedBlobs = db is not null;
     }
 
-    /// <summary>The backup folder (absolute).</summary>
+    /// <summary>Where the backup is: the absolute folder path, or the store's description.</summary>
     public string Path { get; }
 
     public BackupProperties Properties { get; }
@@ -59,7 +62,15 @@ public sealed class BackupFolder : IBackupFileSource
             throw new BackupFormatException(BackupFormatError.MissingFile, full, "the backup folder does not exist");
         }
 
-        var properties = ReadProperties(full);
+        return Open(new DirectoryBackupStore(full), password);
+    }
+
+    /// <summary>Opens the backup held by <paramref name="store"/>; otherwise as <see cref="Open(string, Secret?)"/>.</summary>
+    public static BackupFolder Open(IBackupStore store, Secret? password = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var full = store.Location;
+        var properties = ReadProperties(store);
         ClassKeyRing? keys = null;
         string? temp = null;
         ManifestDbReader? db = null;
@@ -77,35 +88,38 @@ public sealed class BackupFolder : IBackupFileSource
                 keys = BackupKeybag.Parse(bagBytes).Unlock(password);
             }
 
-            var dbPath = System.IO.Path.Combine(full, "Manifest.db");
-            var mbdbPath = System.IO.Path.Combine(full, "Manifest.mbdb");
-            if (File.Exists(dbPath))
+            if (store.FileExists("Manifest.db"))
             {
-                if (keys is not null && !HasSqliteHeader(dbPath))
+                if (keys is not null && !HasSqliteHeader(store))
                 {
                     var manifestKey = properties.ManifestPlist?.GetData("ManifestKey")
                         ?? throw new BackupFormatException(BackupFormatError.CorruptManifest, "Manifest.plist", "Manifest.db is encrypted but Manifest.plist has no ManifestKey");
-                    temp = DecryptManifest(dbPath, manifestKey, keys);
+                    temp = DecryptManifest(store, manifestKey, keys);
                     db = new ManifestDbReader(temp);
+                }
+                else if (store.GetLocalPath("Manifest.db") is { } local)
+                {
+                    db = new ManifestDbReader(local);
                 }
                 else
                 {
-                    db = new ManifestDbReader(dbPath);
+                    temp = CopyToPrivateTemp(store);
+                    db = new ManifestDbReader(temp);
                 }
 
-                return new BackupFolder(full, properties, db, null, keys, temp);
+                return new BackupFolder(store, properties, db, null, keys, temp);
             }
 
-            if (File.Exists(mbdbPath))
+            if (store.FileExists("Manifest.mbdb"))
             {
-                using var reader = ManifestMbdbReader.Open(mbdbPath);
+                using var reader = new ManifestMbdbReader(store.OpenRead("Manifest.mbdb"));
                 var entries = reader.ReadEntries().ToList();
                 entries.Sort(static (a, b) =>
                 {
                     var c = string.CompareOrdinal(a.Domain, b.Domain);
                     return c != 0 ? c : string.CompareOrdinal(a.RelativePath, b.RelativePath);
                 });
-                return new BackupFolder(full, properties, null, entries, keys, null);
+                return new BackupFolder(store, properties, null, entries, keys, null);
             }
 
             throw new BackupFormatException(BackupFormatError.MissingFile, full, "the folder has neither Manifest.db nor Manifest.mbdb");
@@ -126,15 +140,21 @@ public sealed class BackupFolder : IBackupFileSource
     public static BackupProperties ReadProperties(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = System.IO.Path.GetFullPath(path);
-        var info = ReadPlist(full, "Info.plist");
-        var manifest = ReadPlist(full, "Manifest.plist");
-        var status = ReadPlist(full, "Status.plist");
+        return ReadProperties(new DirectoryBackupStore(path));
+    }
+
+    /// <summary>As <see cref="ReadProperties(string)"/>, for the backup held by <paramref name="store"/>.</summary>
+    public static BackupProperties ReadProperties(IBackupStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var info = ReadPlist(store, "Info.plist");
+        var manifest = ReadPlist(store, "Manifest.plist");
+        var status = ReadPlist(store, "Status.plist");
         var lockdown = manifest?.GetDictionary("Lockdown");
         var snapshotState = status?.GetString("SnapshotState");
-        var staging = Directory.Exists(System.IO.Path.Combine(full, "Snapshot"));
-        var manifestKind = File.Exists(System.IO.Path.Combine(full, "Manifest.db")) ? "Manifest.db"
-            : File.Exists(System.IO.Path.Combine(full, "Manifest.mbdb")) ? "Manifest.mbdb"
+        var staging = store.DirectoryExists("Snapshot");
+        var manifestKind = store.FileExists("Manifest.db") ? "Manifest.db"
+            : store.FileExists("Manifest.mbdb") ? "Manifest.mbdb"
             : null;
         return new BackupProperties
         {
@@ -206,7 +226,7 @@ public sealed class BackupFolder : IBackupFileSource
             throw new BackupFormatException(BackupFormatError.MissingBlob, where, $"the content blob {BackupFileId.BlobPath(entry.FileId, _nestedBlobs)} is missing");
         }
 
-        var stream = new FileStream(blob, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var stream = _store.OpenRead(blob);
         if (_keys is null)
         {
             return stream;
@@ -236,7 +256,7 @@ public sealed class BackupFolder : IBackupFileSource
         }
     }
 
-    /// <summary>The blob file of <paramref name="fileId"/> (either layout), or null when absent.</summary>
+    /// <summary>The name of <paramref name="fileId"/>'s blob in the store (either layout), or null when absent.</summary>
     public string? BlobPath(string fileId)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileId);
@@ -245,14 +265,14 @@ public sealed class BackupFolder : IBackupFileSource
             return null;
         }
 
-        var preferred = System.IO.Path.Combine(Path, BackupFileId.BlobPath(fileId, _nestedBlobs));
-        if (File.Exists(preferred))
+        var preferred = BackupFileId.BlobPath(fileId, _nestedBlobs).Replace('\\', '/');
+        if (_store.FileExists(preferred))
         {
             return preferred;
         }
 
-        var other = System.IO.Path.Combine(Path, BackupFileId.BlobPath(fileId, !_nestedBlobs));
-        return File.Exists(other) ? other : null;
+        var other = BackupFileId.BlobPath(fileId, !_nestedBlobs).Replace('\\', '/');
+        return _store.FileExists(other) ? other : null;
     }
 
     public void Dispose()
@@ -268,24 +288,24 @@ public sealed class BackupFolder : IBackupFileSource
         DeleteTemp(_tempManifest);
     }
 
-    private static PlistDictionary? ReadPlist(string folder, string name)
+    private static PlistDictionary? ReadPlist(IBackupStore store, string name)
     {
-        var file = System.IO.Path.Combine(folder, name);
-        if (!File.Exists(file))
+        if (!store.FileExists(name))
         {
             return null;
         }
 
         const long maxLength = 256L * 1024 * 1024;
-        var info = new FileInfo(file);
-        if (info.Length > maxLength)
+        var length = store.GetLength(name);
+        if (length > maxLength)
         {
-            throw new BackupFormatException(BackupFormatError.CorruptManifest, name, $"the file is {info.Length} bytes, more than the {maxLength} accepted");
+            throw new BackupFormatException(BackupFormatError.CorruptManifest, name, $"the file is {length} bytes, more than the {maxLength} accepted");
         }
 
         try
         {
-            return PlistReader.Read(File.ReadAllBytes(file)) as PlistDictionary
+            using var stream = store.OpenRead(name);
+            return PlistReader.Read(stream) as PlistDictionary
                 ?? throw new BackupFormatException(BackupFormatError.CorruptManifest, name, "the plist's top object is not a dictionary");
         }
         catch (PlistFormatException e)
@@ -294,30 +314,57 @@ public sealed class BackupFolder : IBackupFileSource
         }
     }
 
-    private static bool HasSqliteHeader(string path)
+    private static bool HasSqliteHeader(IBackupStore store)
     {
         Span<byte> header = stackalloc byte[16];
-        using var stream = File.OpenRead(path);
+        using var stream = store.OpenRead("Manifest.db");
         return stream.ReadAtLeast(header, 16, throwOnEndOfStream: false) == 16 && header.SequenceEqual(ManifestDbReader.SqliteHeader);
     }
 
-    private static string DecryptManifest(string dbPath, byte[] manifestKey, ClassKeyRing keys)
+    private static FileStream CreatePrivateTemp(out string temp)
     {
-        var key = keys.UnwrapPrefixedKey(manifestKey, null, "Manifest.plist ManifestKey");
-        var temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"keepsake-manifest-{Guid.NewGuid():N}.db");
+        temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"keepsake-manifest-{Guid.NewGuid():N}.db");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(temp, options);
+    }
+
+    /// <summary>A plain Manifest.db from a store that is not on disk: copied to an owner-only temp file for SQLite.</summary>
+    private static string CopyToPrivateTemp(IBackupStore store)
+    {
+        string? temp = null;
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
+            using (var output = CreatePrivateTemp(out temp))
+            using (var input = store.OpenRead("Manifest.db"))
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                input.CopyTo(output, 1 << 20);
             }
 
+            return temp;
+        }
+        catch
+        {
+            DeleteTemp(temp);
+            throw;
+        }
+    }
+
+    private static string DecryptManifest(IBackupStore store, byte[] manifestKey, ClassKeyRing keys)
+    {
+        var key = keys.UnwrapPrefixedKey(manifestKey, null, "Manifest.plist ManifestKey");
+        string? temp = null;
+        try
+        {
             // The database is whole pages plus PKCS#7 padding; some writers (pyiosbackup) leave the padding out,
             // so a page-aligned ciphertext (a multiple of 512 bytes) is taken as unpadded.
-            var padded = new FileInfo(dbPath).Length % 512 != 0;
-            using (var output = new FileStream(temp, options))
-            using (var input = new CbcDecryptingStream(File.OpenRead(dbPath), key, name: "Manifest.db", removePadding: padded))
+            var padded = store.GetLength("Manifest.db") % 512 != 0;
+            using (var output = CreatePrivateTemp(out temp))
+            using (var input = new CbcDecryptingStream(store.OpenRead("Manifest.db"), key, name: "Manifest.db", removePadding: padded))
             {
                 input.CopyTo(output, 1 << 20);
             }

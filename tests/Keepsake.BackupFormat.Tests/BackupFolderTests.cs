@@ -248,9 +248,11 @@ public sealed class BackupFolderTests
     [Fact]
     public void Open_BadArguments_ThrowArgumentExceptions()
     {
-        Assert.Throws<ArgumentNullException>(() => BackupFolder.Open(null!));
+        Assert.Throws<ArgumentNullException>(() => BackupFolder.Open((string)null!));
+        Assert.Throws<ArgumentNullException>(() => BackupFolder.Open((IBackupStore)null!));
         Assert.Throws<ArgumentException>(() => BackupFolder.Open(string.Empty));
-        Assert.Throws<ArgumentNullException>(() => BackupFolder.ReadProperties(null!));
+        Assert.Throws<ArgumentNullException>(() => BackupFolder.ReadProperties((string)null!));
+        Assert.Throws<ArgumentNullException>(() => BackupFolder.ReadProperties((IBackupStore)null!));
     }
 
     internal static byte[] ReadAll(Stream stream)
