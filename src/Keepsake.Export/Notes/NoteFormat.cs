@@ -1,0 +1,9 @@
+namespace Keepsake.Export.Notes;
+
+/// <summary>Output formats of the notes exporter.</summary>
+public enum NoteFormat
+{
+    Txt,
+    Markdown,
+    Html,
+}
