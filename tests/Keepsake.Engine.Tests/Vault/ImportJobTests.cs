@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Keepsake.BackupFormat;
+using Keepsake.Engine.Vault;
+using Keepsake.Primitives;
+using Keepsake.Repository;
+using Keepsake.Repository.Backends.Local;
+using Keepsake.Repository.Crypto;
+using Keepsake.TestKit;
+
+namespace Keepsake.Engine.Tests.Vault;
+
+public sealed class ImportJobTests
+{
+    private const string VaultPassword = "vault password for tests";
+    private static readonly RepositoryOptions Fast = new() { KdfParameters = KdfParameters.Fast, Hostname = "test-host" };
+
+    [FixtureFact("mvt-ios-backup")]
+    public async Task RunAsync_MvtBackup_SnapshotReadsLikeTheFolderAndResticAgrees()
+    {
+        using var dir = new TempDirectory();
+        var vault = dir.Combine("vault");
+        using var password = Secret.FromString(VaultPassword);
+        using var repository = await Repository.Repository.InitAsync(new LocalBackend(vault), password, Fast);
+        var folder = Fixtures.Path("mvt-ios-backup");
+
+        var result = await ImportJob.RunAsync(repository, folder);
+
+        var snapshot = result.Snapshot;
+        Assert.Equal("iPhone", snapshot.Hostname);
+        Assert.Contains("apple-backup", snapshot.Tags);
+        Assert.Contains("udid=1CB128EAFA77C5BE74283E9A3A2130AF36A3C059", snapshot.Tags);
+        Assert.Contains("ios=14.3", snapshot.Tags);
+        Assert.Contains("encrypted=no", snapshot.Tags);
+
+        // The snapshot, read in place, is the same backup as the folder.
+        using var fromFolder = BackupFolder.Open(folder);
+        using var fromSnapshot = SnapshotBackupSource.Open(repository, snapshot);
+        Assert.Equal(fromFolder.Entries().Select(e => (e.FileId, e.Kind, e.Size)), fromSnapshot.Entries().Select(e => (e.FileId, e.Kind, e.Size)));
+        foreach (var entry in fromFolder.Entries().Where(e => e.Kind == BackupEntryKind.File && fromFolder.BlobPath(e.FileId) is not null))
+        {
+            using var a = fromFolder.OpenRead(entry);
+            using var b = fromSnapshot.OpenRead(entry);
+            Assert.Equal(ReadAll(a), ReadAll(b));
+        }
+
+        // The independent restic sees a valid repository with our host and tags, and restores the folder byte for byte.
+        var env = new Dictionary<string, string> { ["RESTIC_PASSWORD"] = VaultPassword };
+        ExternalTool.Run("restic", ["--no-cache", "--no-lock", "-r", vault, "check", "--read-data"], TimeSpan.FromMinutes(3), env).EnsureSuccess("restic check");
+        var json = ExternalTool.Run("restic", ["--no-cache", "--no-lock", "-r", vault, "snapshots", "--json"], TimeSpan.FromMinutes(1), env).EnsureSuccess("restic snapshots");
+        using var document = JsonDocument.Parse(json.StandardOutput);
+        var listed = Assert.Single(document.RootElement.EnumerateArray());
+        Assert.Equal("iPhone", listed.GetProperty("hostname").GetString());
+        Assert.Contains("udid=1CB128EAFA77C5BE74283E9A3A2130AF36A3C059", listed.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        var restored = dir.Combine("restored");
+        ExternalTool.Run("restic", ["--no-cache", "--no-lock", "-r", vault, "restore", snapshot.Id.ToString(), "--target", restored], TimeSpan.FromMinutes(3), env).EnsureSuccess("restic restore");
+        var restoredFolder = Path.Combine(restored, folder.TrimStart('/'));
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(restoredFolder, Path.GetRelativePath(folder, file))));
+        }
+    }
+
+    [FixtureFact("pyiosbackup-encrypted-mini")]
+    public async Task RunAsync_EncryptedBackup_SnapshotDecryptsWithTheBackupPassword()
+    {
+        using var dir = new TempDirectory();
+        using var password = Secret.FromString(VaultPassword);
+        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), password, Fast);
+
+        var result = await ImportJob.RunAsync(repository, Fixtures.Path("pyiosbackup-encrypted-mini", "ios10-sqlite"));
+
+        Assert.Contains("encrypted=yes", result.Snapshot.Tags);
+        using var backupPassword = Secret.FromString("0000");
+        using var source = SnapshotBackupSource.Open(repository, result.Snapshot, backupPassword);
+        var entry = Assert.Single(source.Entries(), e => e.RelativePath == "Media/Test.txt");
+        using var stream = source.OpenRead(entry);
+        Assert.Equal("Test data", System.Text.Encoding.UTF8.GetString(ReadAll(stream)));
+        using var wrong = Secret.FromString("1234");
+        var error = Assert.Throws<BackupFormatException>(() => SnapshotBackupSource.Open(repository, result.Snapshot, wrong));
+        Assert.Equal(BackupFormatError.WrongPassword, error.Error);
+    }
+
+    [FixtureFact("mvt-ios-backup")]
+    public async Task RunAsync_SameDeviceTwice_SecondSnapshotHasParentAndAddsNothing()
+    {
+        using var dir = new TempDirectory();
+        using var password = Secret.FromString(VaultPassword);
+        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), password, Fast);
+        var first = await ImportJob.RunAsync(repository, Fixtures.Path("mvt-ios-backup"));
+
+        var second = await ImportJob.RunAsync(repository, Fixtures.Path("mvt-ios-backup"));
+
+        Assert.Equal(first.Snapshot.Id, second.Snapshot.Parent);
+        Assert.Equal(0, second.BlobsAdded);
+        Assert.Equal(first.Snapshot.Tree, second.Snapshot.Tree);
+    }
+
+    [Fact]
+    public async Task RunAsync_NotABackupFolder_ThrowsMissingFile()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("plain"));
+        File.WriteAllText(dir.Combine("plain", "a.txt"), "x");
+        using var password = Secret.FromString(VaultPassword);
+        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), password, Fast);
+
+        var error = await Assert.ThrowsAsync<BackupFormatException>(() => ImportJob.RunAsync(repository, dir.Combine("plain")));
+
+        Assert.Equal(BackupFormatError.MissingFile, error.Error);
+        Assert.Empty(await repository.ListSnapshotsAsync());
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+}
