@@ -111,42 +111,60 @@ public sealed partial class Repository
         long files = 0, dirs = 0, bytes = 0;
         var errors = new List<string>();
         var dirTimes = new List<(string Path, Node Node)>();
-        await foreach (var entry in EnumerateAsync(snapshot, options.SubPath, cancellationToken).ConfigureAwait(false))
+
+        // Folders and links are made while walking; files are written by several workers at once.
+        async IAsyncEnumerable<(Node Node, string Target)> WalkAsync()
         {
-            var relative = prefix == "/" ? entry.Path[1..] : entry.Path[(prefix.Length + 1)..];
-            if (options.Include is not null && !options.Include(entry.Path) && entry.Node.Type != NodeType.Dir)
+            await foreach (var entry in EnumerateAsync(snapshot, options.SubPath, cancellationToken).ConfigureAwait(false))
             {
-                continue;
-            }
+                var relative = prefix == "/" ? entry.Path[1..] : entry.Path[(prefix.Length + 1)..];
+                if (options.Include is not null && !options.Include(entry.Path) && entry.Node.Type != NodeType.Dir)
+                {
+                    continue;
+                }
 
-            var target = safe.ResolveNoFollow(relative);
-            var node = entry.Node;
-            switch (node.Type)
-            {
-                case NodeType.Dir:
-                    Directory.CreateDirectory(target);
-                    dirTimes.Add((target, node));
-                    dirs++;
-                    break;
-                case NodeType.File:
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    bytes += await RestoreFileAsync(node, target, cancellationToken).ConfigureAwait(false);
-                    files++;
-                    break;
-                case NodeType.Symlink when node.LinkTarget is not null:
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    if (File.Exists(target) || new FileInfo(target).LinkTarget is not null)
-                    {
-                        File.Delete(target);
-                    }
+                var target = safe.ResolveNoFollow(relative);
+                var node = entry.Node;
+                switch (node.Type)
+                {
+                    case NodeType.Dir:
+                        Directory.CreateDirectory(target);
+                        dirTimes.Add((target, node));
+                        dirs++;
+                        break;
+                    case NodeType.File:
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        yield return (node, target);
+                        break;
+                    case NodeType.Symlink when node.LinkTarget is not null:
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        if (File.Exists(target) || new FileInfo(target).LinkTarget is not null)
+                        {
+                            File.Delete(target);
+                        }
 
-                    File.CreateSymbolicLink(target, node.LinkTarget);
-                    break;
-                default:
-                    errors.Add($"{entry.Path}: {node.Type} entries are not restored");
-                    break;
+                        File.CreateSymbolicLink(target, node.LinkTarget);
+                        break;
+                    default:
+                        lock (errors)
+                        {
+                            errors.Add($"{entry.Path}: {node.Type} entries are not restored");
+                        }
+
+                        break;
+                }
             }
         }
+
+        await Parallel.ForEachAsync(
+            WalkAsync(),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (job, token) =>
+            {
+                var written = await RestoreFileAsync(job.Node, job.Target, token).ConfigureAwait(false);
+                Interlocked.Add(ref bytes, written);
+                Interlocked.Increment(ref files);
+            }).ConfigureAwait(false);
 
         // Directory times last, deepest first, since writing into a folder changes its mtime.
         for (var i = dirTimes.Count - 1; i >= 0; i--)
@@ -188,7 +206,6 @@ public sealed partial class Repository
                     written += blob.Length;
                 }
 
-                output.Flush(flushToDisk: true);
             }
 
             if (!OperatingSystem.IsWindows() && node.Mode != 0)

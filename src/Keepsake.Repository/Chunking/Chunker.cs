@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Keepsake.Repository.Chunking;
 
@@ -80,20 +82,20 @@ public sealed class Chunker
         var add = _count;
         var digest = _digest;
         var wpos = _wpos;
-        var window = _window;
-        var outTable = _out;
-        var modTable = _mod;
+        ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
+        ref var outTable = ref MemoryMarshal.GetArrayDataReference(_out);
+        ref var modTable = ref MemoryMarshal.GetArrayDataReference(_mod);
+        ref var data = ref MemoryMarshal.GetReference(buffer);
         var shift = _polShift;
         for (var i = index; i < buffer.Length; i++)
         {
-            var b = buffer[i];
-            var old = window[wpos];
-            window[wpos] = b;
-            digest ^= outTable[old];
+            var b = Unsafe.Add(ref data, i);
+            ref var slot = ref Unsafe.Add(ref window, wpos);
+            digest ^= Unsafe.Add(ref outTable, slot);
+            slot = b;
             wpos = (wpos + 1) & (WindowSize - 1);
 
-            var top = digest >> shift;
-            digest = ((digest << 8) | b) ^ modTable[top];
+            digest = ((digest << 8) | b) ^ Unsafe.Add(ref modTable, (nint)(digest >> shift));
 
             add++;
             if ((digest & SplitMask) == 0 || add >= MaxSize)

@@ -104,27 +104,34 @@ public sealed class LocalBackend : IBackend
         var path = PathOf(type, name);
         try
         {
-            var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, Options = FileOptions.Asynchronous });
-            await using (stream.ConfigureAwait(false))
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var size = RandomAccess.GetLength(handle);
+            if (offset >= size)
             {
-                var size = stream.Length;
-                if (offset >= size)
-                {
-                    return [];
-                }
-
-                var available = size - offset;
-                if (length == 0 && available > int.MaxValue)
-                {
-                    throw new BackendException($"{type} '{name}' is too large to load at once ({size} bytes).", isTransient: false);
-                }
-
-                var count = length == 0 ? (int)available : (int)Math.Min(length, available);
-                var buffer = new byte[count];
-                stream.Position = offset;
-                await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-                return buffer;
+                return [];
             }
+
+            var available = size - offset;
+            if (length == 0 && available > int.MaxValue)
+            {
+                throw new BackendException($"{type} '{name}' is too large to load at once ({size} bytes).", isTransient: false);
+            }
+
+            var count = length == 0 ? (int)available : (int)Math.Min(length, available);
+            var buffer = new byte[count];
+            var read = 0;
+            while (read < count)
+            {
+                var n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read), offset + read, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    throw new BackendException($"{type} '{name}' shrank while being read.", isTransient: true);
+                }
+
+                read += n;
+            }
+
+            return buffer;
         }
         catch (FileNotFoundException e)
         {
