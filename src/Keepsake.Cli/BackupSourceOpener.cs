@@ -1,28 +1,83 @@
 using Keepsake.BackupFormat;
+using Keepsake.Engine.Vault;
 
 namespace Keepsake.Cli;
 
 /// <summary>
-/// Turns the BACKUP argument of info, ls and extract into an <see cref="IBackupFileSource"/>.
-/// An encrypted backup's password is asked for only when the backup is encrypted, and checked
-/// (by opening) before the command does anything else.
+/// Turns the BACKUP argument of info, ls and extract into an <see cref="IBackupFileSource"/>: a backup
+/// folder, or a snapshot of the vault (an ID, a unique ID prefix, or <c>latest</c>), read in place.
+/// An encrypted backup's password is asked for only when the backup is encrypted, and checked (by
+/// opening) before the command does anything else.
 /// </summary>
 internal static class BackupSourceOpener
 {
-    public static IBackupFileSource Open(string backup, FileInfo? passwordFile)
+    public static async Task<IBackupFileSource> OpenAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(backup))
+        if (Directory.Exists(backup))
         {
-            throw new DirectoryNotFoundException($"backup folder '{backup}' does not exist.");
+            var properties = BackupFolder.ReadProperties(backup);
+            if (!properties.IsEncrypted)
+            {
+                return BackupFolder.Open(backup);
+            }
+
+            using var password = BackupPassword(backupPasswordFile);
+            return BackupFolder.Open(backup, password);
         }
 
-        var properties = BackupFolder.ReadProperties(backup);
-        if (!properties.IsEncrypted)
+        if (!LooksLikeSnapshot(backup) || !vault.Exists)
         {
-            return BackupFolder.Open(backup);
+            throw new DirectoryNotFoundException(LooksLikeSnapshot(backup)
+                ? $"'{backup}' is neither a backup folder nor a snapshot: there is no vault at {vault.Location}."
+                : $"backup folder '{backup}' does not exist.");
         }
 
-        using var password = new PasswordSource("backup", CommonOptions.BackupPasswordVariable, passwordFile?.FullName).Get();
-        return BackupFolder.Open(backup, password);
+        var repository = await vault.OpenAsync(cancellationToken);
+        try
+        {
+            var snapshot = await repository.FindSnapshotAsync(backup, cancellationToken: cancellationToken);
+            var snapshotProperties = SnapshotBackupSource.ReadProperties(repository, snapshot);
+            IBackupFileSource source;
+            if (snapshotProperties.IsEncrypted)
+            {
+                using var password = BackupPassword(backupPasswordFile);
+                source = SnapshotBackupSource.Open(repository, snapshot, password);
+            }
+            else
+            {
+                source = SnapshotBackupSource.Open(repository, snapshot);
+            }
+
+            return new OwningSource(source, repository);
+        }
+        catch
+        {
+            repository.Dispose();
+            throw;
+        }
+    }
+
+    public static bool LooksLikeSnapshot(string value) =>
+        value == "latest" || (value.Length is >= 4 and <= 64 && value.All(char.IsAsciiHexDigit));
+
+    private static Primitives.Secret BackupPassword(FileInfo? file) =>
+        new PasswordSource("backup", CommonOptions.BackupPasswordVariable, file?.FullName).Get();
+
+    /// <summary>A source that also closes the vault it reads from.</summary>
+    private sealed class OwningSource(IBackupFileSource inner, IDisposable owner) : IBackupFileSource
+    {
+        public BackupProperties Properties => inner.Properties;
+
+        public IEnumerable<BackupEntry> Entries(string? domain = null, string? pathPrefix = null) => inner.Entries(domain, pathPrefix);
+
+        public BackupEntry? FindEntry(string domain, string relativePath) => inner.FindEntry(domain, relativePath);
+
+        public Stream OpenRead(BackupEntry entry) => inner.OpenRead(entry);
+
+        public void Dispose()
+        {
+            inner.Dispose();
+            owner.Dispose();
+        }
     }
 }

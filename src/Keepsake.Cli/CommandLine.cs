@@ -9,12 +9,22 @@ internal static class CommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand("Keepsake: open, cross-platform iPhone backups that keep every version.");
+        root.Options.Add(CommonOptions.Vault);
         foreach (var command in new[]
                  {
                      BackupsCommand.Create(),
                      InfoCommand.Create(),
                      LsCommand.Create(),
                      ExtractCommand.Create(),
+                     InitCommand.Create(),
+                     ImportCommand.Create(),
+                     SnapshotsCommand.Create(),
+                     RestoreCommand.Create(),
+                     DiffCommand.Create(),
+                     CheckCommand.Create(),
+                     ForgetCommand.Create(),
+                     PruneCommand.Create(),
+                     CopyCommand.Create(),
                  })
         {
             command.Description += Environment.NewLine + Environment.NewLine + ExitCodes.HelpText;

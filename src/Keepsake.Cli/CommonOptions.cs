@@ -17,5 +17,19 @@ internal static class CommonOptions
         HelpName = "FILE",
     };
 
+    /// <summary>The vault folder; recursive, so it works after any command.</summary>
+    public static readonly Option<string?> Vault = new("--vault")
+    {
+        Description = $"The vault folder (else {VaultVariable}, else the default vault in your data folder).",
+        HelpName = "DIR",
+        Recursive = true,
+    };
+
+    public static Option<FileInfo?> VaultPasswordFile(string name = "--password-file") => new(name)
+    {
+        Description = $"Read the vault password from the first line of FILE (else {VaultPasswordVariable}, else a prompt).",
+        HelpName = "FILE",
+    };
+
     public static Option<string?> Domain() => new("--domain") { Description = "Only entries of this backup domain (e.g. HomeDomain).", HelpName = "DOMAIN" };
 }

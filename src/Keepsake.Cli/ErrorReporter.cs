@@ -1,6 +1,8 @@
 using Keepsake.BackupFormat;
 using Keepsake.Plist;
 using Keepsake.Primitives;
+using Keepsake.Repository;
+using Keepsake.Repository.Backends;
 
 namespace Keepsake.Cli;
 
@@ -48,6 +50,18 @@ internal static class ErrorReporter
                 return (ExitCodes.CorruptData, $"corrupt property list: {plist.Message}");
             case PathEscapeException escape:
                 return (ExitCodes.CorruptData, escape.Message);
+            case VaultNotFoundException vault:
+                return (ExitCodes.VaultNotFound, vault.Message);
+            case WrongPasswordException:
+                return (ExitCodes.WrongPassword, "wrong vault password: it opens none of the vault's keys.");
+            case RepositoryLockedException locked:
+                return (ExitCodes.VaultLocked, locked.Message);
+            case RepositoryCorruptedException corrupted:
+                return (ExitCodes.CorruptData, $"the vault is damaged: {corrupted.Message}");
+            case BackendException backend when !backend.IsTransient:
+                return (ExitCodes.Failure, $"vault storage error: {backend.Message}");
+            case KeyNotFoundException notFound:
+                return (ExitCodes.NotFound, notFound.Message);
             case PasswordUnavailableException password:
                 return (ExitCodes.PasswordRequired, password.Message);
             case FileNotFoundException notFound:

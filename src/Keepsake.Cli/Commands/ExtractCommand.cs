@@ -9,24 +9,26 @@ internal static class ExtractCommand
 {
     public static Command Create()
     {
-        var backup = new Argument<string>("BACKUP") { Description = "A backup folder." };
+        var backup = new Argument<string>("BACKUP") { Description = "A backup folder, or a vault snapshot (ID, ID prefix, or latest)." };
         var destination = new Argument<string>("DEST") { Description = "Folder to write into, as DEST/<domain>/<relative path>." };
         var domain = CommonOptions.Domain();
         var path = new Option<string?>("--path") { Description = "Only entries whose relative path starts with P.", HelpName = "P" };
         var passwordFile = CommonOptions.BackupPasswordFile();
+        var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var command = new Command("extract", "Write a backup's files (decrypted) into a folder, with their modification times. Never writes outside DEST.")
         {
-            backup, destination, domain, path, passwordFile,
+            backup, destination, domain, path, passwordFile, vaultPasswordFile,
         };
-        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(
-            parse.GetValue(backup)!, parse.GetValue(destination)!, parse.GetValue(domain), parse.GetValue(path), parse.GetValue(passwordFile), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(backup)!, parse.GetValue(destination)!, parse.GetValue(domain), parse.GetValue(path), parse.GetValue(passwordFile),
+            new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile)), cancellationToken));
         return command;
     }
 
-    private static int Run(string backup, string destination, string? domain, string? path, FileInfo? passwordFile, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string backup, string destination, string? domain, string? path, FileInfo? passwordFile, VaultAccess vault, CancellationToken cancellationToken)
     {
         // Opening checks the password before anything is written.
-        using var source = BackupSourceOpener.Open(backup, passwordFile);
+        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken);
         var progress = new Progress<ExtractProgress>(_ => { });
         var result = BackupExtractor.Extract(source, destination, new ExtractOptions { Domain = domain, PathPrefix = path }, progress, cancellationToken);
         Console.WriteLine($"Extracted {result.Files} files ({new ByteSize(result.Bytes)}), {result.Directories} directories, {result.Symlinks} symlinks into {Path.GetFullPath(destination)}.");

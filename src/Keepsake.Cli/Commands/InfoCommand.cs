@@ -9,20 +9,21 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var backup = new Argument<string>("BACKUP") { Description = "A backup folder." };
+        var backup = new Argument<string>("BACKUP") { Description = "A backup folder, or a vault snapshot (ID, ID prefix, or latest)." };
         var passwordFile = CommonOptions.BackupPasswordFile();
+        var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var json = CommonOptions.Json();
         var command = new Command("info", "Show a backup's device, iOS version, date, encryption, completeness and contents.")
         {
-            backup, passwordFile, json,
+            backup, passwordFile, vaultPasswordFile, json,
         };
-        command.SetAction(parse => Run(parse.GetValue(backup)!, parse.GetValue(passwordFile), parse.GetValue(json)));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(passwordFile), new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
         return command;
     }
 
-    private static int Run(string backup, FileInfo? passwordFile, bool json)
+    private static async Task<int> RunAsync(string backup, FileInfo? passwordFile, VaultAccess vault, bool json, CancellationToken cancellationToken)
     {
-        using var source = BackupSourceOpener.Open(backup, passwordFile);
+        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken);
         var p = source.Properties;
         long files = 0, directories = 0, symlinks = 0, bytes = 0;
         var domains = new HashSet<string>(StringComparer.Ordinal);
@@ -48,7 +49,7 @@ internal static class InfoCommand
         {
             JsonOutput.WriteArray(Console.Out, [p], (w, _) =>
             {
-                w.WriteString("path", Path.GetFullPath(backup));
+                w.WriteString("path", Directory.Exists(backup) ? Path.GetFullPath(backup) : backup);
                 w.WriteStringOrNull("udid", p.Udid);
                 w.WriteStringOrNull("deviceName", p.DeviceName);
                 w.WriteStringOrNull("productType", p.ProductType);
@@ -70,7 +71,7 @@ internal static class InfoCommand
             return ExitCodes.Success;
         }
 
-        Console.WriteLine($"Backup:        {Path.GetFullPath(backup)}");
+        Console.WriteLine($"Backup:        {(Directory.Exists(backup) ? Path.GetFullPath(backup) : "snapshot " + backup)}");
         Console.WriteLine($"Device:        {p.DeviceName ?? "?"} ({p.ProductType ?? "?"}), UDID {p.Udid ?? "?"}");
         Console.WriteLine($"iOS:           {p.ProductVersion ?? "?"} ({p.BuildVersion ?? "?"})");
         Console.WriteLine($"Date (UTC):    {p.Date?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?"}");

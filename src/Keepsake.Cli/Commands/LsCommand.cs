@@ -9,22 +9,23 @@ internal static class LsCommand
 {
     public static Command Create()
     {
-        var backup = new Argument<string>("BACKUP") { Description = "A backup folder." };
+        var backup = new Argument<string>("BACKUP") { Description = "A backup folder, or a vault snapshot (ID, ID prefix, or latest)." };
         var prefix = new Argument<string?>("PATH-PREFIX") { Description = "Only entries whose relative path starts with this.", Arity = ArgumentArity.ZeroOrOne };
         var domain = CommonOptions.Domain();
         var passwordFile = CommonOptions.BackupPasswordFile();
+        var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var json = CommonOptions.Json();
         var command = new Command("ls", "List a backup's files, directories and symlinks with their metadata.")
         {
-            backup, prefix, domain, passwordFile, json,
+            backup, prefix, domain, passwordFile, vaultPasswordFile, json,
         };
-        command.SetAction(parse => Run(parse.GetValue(backup)!, parse.GetValue(domain), parse.GetValue(prefix), parse.GetValue(passwordFile), parse.GetValue(json)));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(domain), parse.GetValue(prefix), parse.GetValue(passwordFile), new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
         return command;
     }
 
-    private static int Run(string backup, string? domain, string? prefix, FileInfo? passwordFile, bool json)
+    private static async Task<int> RunAsync(string backup, string? domain, string? prefix, FileInfo? passwordFile, VaultAccess vault, bool json, CancellationToken cancellationToken)
     {
-        using var source = BackupSourceOpener.Open(backup, passwordFile);
+        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken);
         var entries = source.Entries(domain, prefix);
         if (json)
         {

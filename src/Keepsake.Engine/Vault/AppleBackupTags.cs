@@ -6,7 +6,8 @@ namespace Keepsake.Engine.Vault;
 /// <summary>
 /// The tags an imported Apple backup's snapshot carries (restic tags, so `restic snapshots` shows
 /// them too): <c>apple-backup</c>, <c>udid=…</c>, <c>device=…</c>, <c>model=…</c>, <c>ios=…</c>,
-/// <c>encrypted=yes|no</c>. Commas separate tags on restic's command line, so values lose theirs.
+/// <c>encrypted=yes|no</c>. Values are kept as the device reports them (a model is <c>iPhone9,3</c>);
+/// restic's command line reads a comma in <c>--tag</c> as a separator, so filter those by udid instead.
 /// </summary>
 public static class AppleBackupTags
 {
@@ -40,7 +41,7 @@ public static class AppleBackupTags
     {
         if (!string.IsNullOrWhiteSpace(value))
         {
-            tags.Add($"{key}={value.Replace(',', ' ').Trim()}");
+            tags.Add($"{key}={value.Trim()}");
         }
     }
 }

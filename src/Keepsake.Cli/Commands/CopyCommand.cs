@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Keepsake.Primitives;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake copy --to VAULT [SNAPSHOT...]</c>: the off-site copy of the 3-2-1 rule.</summary>
+internal static class CopyCommand
+{
+    public const string TargetPasswordVariable = "KEEPSAKE_TO_PASSWORD";
+
+    public static Command Create()
+    {
+        var snapshots = new Argument<string[]>("SNAPSHOT") { Description = "Snapshots to copy (default: all).", Arity = ArgumentArity.ZeroOrMore };
+        var to = new Option<string>("--to") { Description = "The vault to copy into (created if absent).", HelpName = "VAULT", Required = true };
+        var passwordFile = CommonOptions.VaultPasswordFile();
+        var toPasswordFile = new Option<FileInfo?>("--to-password-file") { Description = $"The target vault's password file (else {TargetPasswordVariable}, else a prompt).", HelpName = "FILE" };
+        var command = new Command("copy", "Copy snapshots into another vault, re-encrypted with its keys and deduplicated against what it holds.")
+        {
+            snapshots, to, passwordFile, toPasswordFile,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var source = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var targetAccess = new VaultAccess(parse.GetValue(to), null);
+            using var repository = await source.OpenAsync(cancellationToken);
+            var targetPassword = new PasswordSource("target vault", TargetPasswordVariable, parse.GetValue(toPasswordFile)?.FullName);
+            using var password = targetPassword.Get(confirm: !targetAccess.Exists);
+            var backend = new Repository.Backends.Local.LocalBackend(targetAccess.Location);
+            using var target = targetAccess.Exists
+                ? await Repository.Repository.OpenAsync(backend, password, cancellationToken: cancellationToken)
+                : await Repository.Repository.InitAsync(backend, password, cancellationToken: cancellationToken);
+            var wanted = parse.GetValue(snapshots) ?? [];
+            var selected = wanted.Length == 0
+                ? await repository.ListSnapshotsAsync(cancellationToken)
+                : await Task.WhenAll(wanted.Select(w => repository.FindSnapshotAsync(w, cancellationToken: cancellationToken)));
+            var result = await repository.CopyToAsync(target, selected, cancellationToken);
+            foreach (var s in result.Copied)
+            {
+                Console.WriteLine($"copied snapshot {s.ShortId}");
+            }
+
+            Console.WriteLine($"{result.Copied.Count} copied, {result.AlreadyPresent} already there, {new ByteSize(result.BytesAdded)} added to {targetAccess.Location}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

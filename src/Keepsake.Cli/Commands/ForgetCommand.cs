@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using Keepsake.Primitives;
+using Keepsake.Repository;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake forget --keep-… [--prune]</c>: drop snapshots a retention policy does not keep.</summary>
+internal static class ForgetCommand
+{
+    public static Command Create()
+    {
+        Option<int> Keep(string name, string what) => new($"--keep-{name}") { Description = $"Keep the last N {what}.", HelpName = "N" };
+        var last = Keep("last", "snapshots");
+        var hourly = Keep("hourly", "hourly snapshots");
+        var daily = Keep("daily", "daily snapshots");
+        var weekly = Keep("weekly", "weekly snapshots");
+        var monthly = Keep("monthly", "monthly snapshots");
+        var yearly = Keep("yearly", "yearly snapshots");
+        var within = new Option<string?>("--keep-within") { Description = "Keep every snapshot younger than this (e.g. 30d, 12h, 1y2m).", HelpName = "DURATION" };
+        var tags = new Option<string[]>("--keep-tag") { Description = "Keep snapshots with this tag.", HelpName = "TAG", AllowMultipleArgumentsPerToken = false };
+        var prune = new Option<bool>("--prune") { Description = "Then remove the data only forgotten snapshots used." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only say what would be forgotten." };
+        var passwordFile = CommonOptions.VaultPasswordFile();
+        var command = new Command("forget", "Forget the snapshots a retention policy does not keep (each device's snapshots separately, by host).")
+        {
+            last, hourly, daily, weekly, monthly, yearly, within, tags, prune, dryRun, passwordFile,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var policy = new RetentionPolicy
+            {
+                Last = parse.GetValue(last),
+                Hourly = parse.GetValue(hourly),
+                Daily = parse.GetValue(daily),
+                Weekly = parse.GetValue(weekly),
+                Monthly = parse.GetValue(monthly),
+                Yearly = parse.GetValue(yearly),
+                Within = parse.GetValue(within) is { } w ? ParseDuration(w) : null,
+                Tags = parse.GetValue(tags) ?? [],
+            };
+            if (policy.IsEmpty)
+            {
+                throw new UsageException("give a policy (--keep-last, --keep-daily, ...): forget never removes every snapshot.");
+            }
+
+            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            using var repository = await vault.OpenAsync(cancellationToken);
+            var result = await repository.ForgetAsync(policy, parse.GetValue(dryRun), cancellationToken);
+            foreach (var s in result.Removed)
+            {
+                Console.WriteLine($"{(parse.GetValue(dryRun) ? "would forget" : "forgot")} {s.ShortId} {s.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {s.Hostname}");
+            }
+
+            Console.WriteLine($"{result.Kept.Count} snapshots kept, {result.Removed.Count} {(parse.GetValue(dryRun) ? "would be " : "")}forgotten");
+            if (parse.GetValue(prune) && !parse.GetValue(dryRun))
+            {
+                var pruned = await repository.PruneAsync(cancellationToken);
+                Console.WriteLine($"pruned: {pruned.PacksRemoved} packs removed, {pruned.PacksRepacked} repacked, {new ByteSize(pruned.BytesFreed)} freed");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>restic's duration syntax: a sequence of NUMBER UNIT with y, m (months), d, h.</summary>
+    internal static TimeSpan ParseDuration(string text)
+    {
+        var total = TimeSpan.Zero;
+        var number = 0;
+        var sawDigit = false;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                number = checked((number * 10) + (c - '0'));
+                sawDigit = true;
+                continue;
+            }
+
+            if (!sawDigit)
+            {
+                throw new UsageException($"invalid duration '{text}': expected e.g. 30d, 12h, 1y2m.");
+            }
+
+            total += c switch
+            {
+                'y' => TimeSpan.FromDays(365 * number),
+                'm' => TimeSpan.FromDays(30 * number),
+                'd' => TimeSpan.FromDays(number),
+                'h' => TimeSpan.FromHours(number),
+                _ => throw new UsageException($"invalid duration unit '{c}' in '{text}': use y, m, d or h."),
+            };
+            number = 0;
+            sawDigit = false;
+        }
+
+        if (sawDigit || total == TimeSpan.Zero)
+        {
+            throw new UsageException($"invalid duration '{text}': every number needs a unit (y, m, d, h).");
+        }
+
+        return total;
+    }
+}

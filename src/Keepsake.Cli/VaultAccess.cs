@@ -1,0 +1,66 @@
+using Keepsake.Primitives;
+using Keepsake.Repository.Backends.Local;
+
+namespace Keepsake.Cli;
+
+/// <summary>
+/// Where the vault is and how to open it: <c>--vault</c>, else <c>KEEPSAKE_VAULT</c>, else the default
+/// folder in the user's data directory. The composition root: the only place that picks a backend.
+/// </summary>
+internal sealed class VaultAccess(string? vaultOption, FileInfo? passwordFile)
+{
+    public string Location { get; } = Path.GetFullPath(vaultOption
+        ?? NullIfEmpty(Environment.GetEnvironmentVariable(CommonOptions.VaultVariable))
+        ?? DefaultLocation());
+
+    public bool Exists => File.Exists(Path.Combine(Location, "config"));
+
+    /// <summary>The default vault: XDG data home on Linux, Application Support on macOS, LocalAppData on Windows.</summary>
+    public static string DefaultLocation()
+    {
+        if (OperatingSystem.IsMacOS())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Library", "Application Support", "Keepsake", "vault");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Keepsake", "vault");
+        }
+
+        var dataHome = NullIfEmpty(Environment.GetEnvironmentVariable("XDG_DATA_HOME"))
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(dataHome, "keepsake", "vault");
+    }
+
+    public async Task<Repository.Repository> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!Exists)
+        {
+            throw new VaultNotFoundException(Location);
+        }
+
+        using var password = Password(confirm: false);
+        return await Repository.Repository.OpenAsync(new LocalBackend(Location), password, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Opens the vault, creating it first (asking for a new password twice) when there is none.</summary>
+    public async Task<Repository.Repository> OpenOrCreateAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        if (Exists)
+        {
+            return await OpenAsync(cancellationToken);
+        }
+
+        using var password = Password(confirm: true);
+        Directory.CreateDirectory(Location);
+        var repository = await Repository.Repository.InitAsync(new LocalBackend(Location), password, cancellationToken: cancellationToken);
+        log.WriteLine($"Created a new vault at {Location}. Keep its password safe: without it nothing in the vault can be read.");
+        return repository;
+    }
+
+    public Secret Password(bool confirm) =>
+        new PasswordSource("vault", CommonOptions.VaultPasswordVariable, passwordFile?.FullName).Get(confirm);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
