@@ -14,7 +14,7 @@ internal sealed class FaultStream(Stream inner, SimulatorFaults faults, FaultBud
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        budget.Exhausted ? ValueTask.FromResult(0) : inner.ReadAsync(buffer, cancellationToken);
+        budget.Exhausted && faults.DisconnectAfterBytes is not null ? ValueTask.FromResult(0) : inner.ReadAsync(buffer, cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
@@ -34,6 +34,12 @@ internal sealed class FaultStream(Stream inner, SimulatorFaults faults, FaultBud
             {
                 await inner.WriteAsync(buffer.Slice(offset, allowed), cancellationToken).ConfigureAwait(false);
                 offset += allowed;
+            }
+
+            if (allowed < slice && faults.StallAfterBytes is not null)
+            {
+                await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
             }
 
             if (allowed < slice)

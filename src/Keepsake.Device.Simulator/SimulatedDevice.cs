@@ -25,7 +25,7 @@ internal sealed class SimulatedDevice : IDisposable
         Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"));
         State = new DeviceStateStore(Path.Combine(options.StateFolder, "device"));
         TlsCertificate = CreateTlsCertificate(Identity.Key);
-        _budget = new FaultBudget(Faults.DisconnectAfterBytes);
+        _budget = new FaultBudget(Faults.DisconnectAfterBytes ?? Faults.StallAfterBytes);
         _services = new Dictionary<ushort, IDeviceService>
         {
             [LockdownClient.Port] = new LockdownService(this),
@@ -58,7 +58,7 @@ internal sealed class SimulatedDevice : IDisposable
 
     public async Task ServeAsync(ushort port, Stream stream, CancellationToken cancellationToken)
     {
-        var wrapped = Faults.DisconnectAfterBytes is null && Faults.BytesPerSecond is null ? stream : new FaultStream(stream, Faults, _budget);
+        var wrapped = Faults.DisconnectAfterBytes is null && Faults.StallAfterBytes is null && Faults.BytesPerSecond is null ? stream : new FaultStream(stream, Faults, _budget);
         await using (wrapped.ConfigureAwait(false))
         {
             try

@@ -9,6 +9,9 @@ public sealed class SimulatorFaults
     /// <summary>Cut every device connection once the device has sent this many bytes in total (over all connections).</summary>
     public long? DisconnectAfterBytes { get; init; }
 
+    /// <summary>Stop sending (but keep every connection open) once the device has sent this many bytes: a hung phone.</summary>
+    public long? StallAfterBytes { get; init; }
+
     /// <summary>Throttle what the device sends to this many bytes per second (a slow link).</summary>
     public long? BytesPerSecond { get; init; }
 

@@ -8,10 +8,12 @@ namespace Keepsake.Device.Tests;
 internal sealed class SimulatorSession : IAsyncDisposable
 {
     private readonly TempDirectory _temp;
+    private readonly bool _ownsTemp;
 
-    private SimulatorSession(TempDirectory temp, SimulatorHost host, SimulatorOptions options)
+    private SimulatorSession(TempDirectory temp, bool ownsTemp, SimulatorHost host, SimulatorOptions options)
     {
         _temp = temp;
+        _ownsTemp = ownsTemp;
         Host = host;
         Options = options;
     }
@@ -28,6 +30,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
 
     public Dictionary<string, string> Environment => new() { ["USBMUXD_SOCKET_ADDRESS"] = Host.UsbmuxdSocketAddress };
 
+    /// <summary>Starts a simulator; with <paramref name="reuse"/> the caller owns (and deletes) the folder, so a later session can start on the same state.</summary>
     public static async Task<SimulatorSession> StartAsync(SimulatorFaults? faults = null, Action<string>? fillPhone = null, TempDirectory? reuse = null, System.Net.IPAddress? networkAddress = null)
     {
         var temp = reuse ?? new TempDirectory("keepsake-device");
@@ -46,7 +49,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
             Faults = faults ?? SimulatorFaults.None,
             NetworkAddress = networkAddress,
         };
-        return new SimulatorSession(temp, await SimulatorHost.StartAsync(options), options);
+        return new SimulatorSession(temp, reuse is null, await SimulatorHost.StartAsync(options), options);
     }
 
     /// <summary>A few files in a few domains, with an empty file and a binary one.</summary>
@@ -72,6 +75,9 @@ internal sealed class SimulatorSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        _temp.Dispose();
+        if (_ownsTemp)
+        {
+            _temp.Dispose();
+        }
     }
 }

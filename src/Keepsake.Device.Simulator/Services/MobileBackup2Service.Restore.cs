@@ -108,7 +108,15 @@ internal sealed partial class MobileBackup2Service
         var scratch = Path.Combine(Path.GetTempPath(), "keepsake-sim-restore-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
         string[] names = ["Status.plist", "Manifest.plist", "Manifest.db", "Info.plist"];
-        await DownloadAsync(channel, [.. names.Select(n => $"{udid}/{n}")], path => ScratchFile(scratch, path[(udid.Length + 1)..]), 0.0, cancellationToken).ConfigureAwait(false);
+        var received = await DownloadAsync(channel, [.. names.Select(n => $"{udid}/{n}")], path => ScratchFile(scratch, path[(udid.Length + 1)..]), 0.0, cancellationToken).ConfigureAwait(false);
+        foreach (var (path, ok) in received)
+        {
+            if (!ok)
+            {
+                File.Delete(Path.Combine(scratch, path[(udid.Length + 1)..]));
+            }
+        }
+
         return scratch;
     }
 

@@ -25,8 +25,8 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
     public ServiceConnection(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _raw = stream;
-        _recordStream = new TlsRecordBoundaryStream(stream);
+        _raw = new IdleTimeoutStream(stream, () => ReceiveTimeout);
+        _recordStream = new TlsRecordBoundaryStream(_raw);
     }
 
     /// <summary>The stream to use for raw bytes: the TLS stream while TLS is on, else the socket.</summary>
@@ -35,7 +35,8 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
     /// <summary>Whether TLS is currently on.</summary>
     public bool IsTls => _tls is not null;
 
-    /// <summary>How long <see cref="ReceivePlistAsync"/> waits for the next message.</summary>
+    /// <summary>How long any read (a plist or raw file-transfer bytes) waits for the peer's next byte
+    /// before failing with <see cref="TimeoutException"/>; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
     public TimeSpan ReceiveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Sends one plist; the length prefix and the body go in one write.</summary>
@@ -53,12 +54,10 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
     /// <summary>Receives one plist; null when the peer closed the connection cleanly between messages.</summary>
     public async Task<PlistNode?> ReceivePlistOrEndAsync(CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReceiveTimeout);
         try
         {
             var prefix = new byte[4];
-            var got = await Stream.ReadAtLeastAsync(prefix, 4, throwOnEndOfStream: false, timeout.Token).ConfigureAwait(false);
+            var got = await Stream.ReadAtLeastAsync(prefix, 4, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (got == 0)
             {
                 return null;
@@ -76,7 +75,7 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
             }
 
             var body = new byte[length];
-            await Stream.ReadExactlyAsync(body, timeout.Token).ConfigureAwait(false);
+            await Stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
             try
             {
                 return PlistCodec.Decode(body);
@@ -85,10 +84,6 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
             {
                 throw new DeviceProtocolException($"A {length}-byte plist message could not be parsed: {ex.Message}", ex);
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The device sent nothing for {ReceiveTimeout.TotalSeconds:0} s.");
         }
         catch (EndOfStreamException ex)
         {

@@ -39,7 +39,7 @@ public sealed class DebianToolsTests
     [ToolFact("idevicepair")]
     public async Task Idevicepair_AfterSimulatorRestart_StillValidates()
     {
-        var temp = new TempDirectory("keepsake-device");
+        using var temp = new TempDirectory("keepsake-device");
         var first = await SimulatorSession.StartAsync(reuse: temp);
         first.Run("idevicepair", "pair").EnsureSuccess("idevicepair pair");
         await first.Host.StopAsync();

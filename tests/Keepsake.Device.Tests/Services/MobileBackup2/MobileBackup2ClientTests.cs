@@ -68,20 +68,26 @@ public sealed class MobileBackup2ClientTests
     [Fact]
     public async Task BackupAsync_DisconnectFault_ThrowsIOExceptionAndNextIncrementalCompletes()
     {
-        var temp = new TempDirectory("keepsake-device");
+        using var temp = new TempDirectory("keepsake-device");
         var ours = Path.Combine(temp.Path, "ours");
-        await using (var faulty = await SimulatorSession.StartAsync(new SimulatorFaults { DisconnectAfterBytes = 120_000 }, reuse: temp))
+        await using (var first = await SimulatorSession.StartAsync(reuse: temp))
+        {
+            await HostSide.BackupAsync(first, ours, full: true);
+        }
+
+        var phone = Path.Combine(temp.Path, "phone");
+        Keepsake.Device.Tests.Simulator.DebianToolsTests.BuiltIn(phone, "HomeDomain", "Library/Big.bin", [.. Enumerable.Range(0, 400_000).Select(i => (byte)(i * 13))]);
+        await using (var faulty = await SimulatorSession.StartAsync(new SimulatorFaults { DisconnectAfterBytes = 200_000 }, reuse: temp))
         {
             var started = DateTime.UtcNow;
-            await Assert.ThrowsAnyAsync<IOException>(() => HostSide.BackupAsync(faulty, ours, full: true));
+            await Assert.ThrowsAnyAsync<IOException>(() => HostSide.BackupAsync(faulty, ours, full: false));
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
-            await faulty.Host.StopAsync();
         }
 
         await using var healthy = await SimulatorSession.StartAsync(reuse: temp);
         await HostSide.BackupAsync(healthy, ours, full: false);
-        DebianToolsTests_AssertIfReadable(Path.Combine(ours, healthy.Host.Udid), healthy.PhoneFolder);
-        Assert.True(File.Exists(BlobPath(Path.Combine(ours, healthy.Host.Udid), "HomeDomain", "Library/SMS/sms.db")));
+        Keepsake.Device.Tests.Simulator.DebianToolsTests.AssertBackupMatchesPhone(Path.Combine(ours, healthy.Host.Udid), phone, null);
+        Assert.False(Directory.Exists(Path.Combine(ours, healthy.Host.Udid, "Snapshot")));
     }
 
     [Fact]
