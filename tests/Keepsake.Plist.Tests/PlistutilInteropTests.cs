@@ -56,6 +56,30 @@ public sealed class PlistutilInteropTests
         Assert.Equal(original, Convert(PlistWriter.ToXml(original), "bin", dir));
     }
 
+    /// <summary>Python's plistlib is a second, independent implementation: it re-writes what we wrote.</summary>
+    [ToolFact("python3")]
+    public void OurPlists_PythonPlistlibRewrites_ReadEqual()
+    {
+        using var dir = new TempDirectory();
+        const string Script = "import plistlib,sys\n"
+            + "fmt = plistlib.FMT_BINARY if sys.argv[3] == 'bin' else plistlib.FMT_XML\n"
+            + "v = plistlib.load(open(sys.argv[1], 'rb'))\n"
+            + "open(sys.argv[2], 'wb').write(plistlib.dumps(v, fmt=fmt, sort_keys=False))\n";
+        foreach (var (input, format) in new[]
+        {
+            (PlistWriter.ToBinary(SamplePlists.EveryKind()), "bin"),
+            (PlistWriter.ToXml(SamplePlists.EveryKind(withUid: false)), "xml"),
+            (PlistWriter.ToBinary(SamplePlists.Large()), "bin"),
+        })
+        {
+            var inPath = dir.Combine($"in-{format}-{input.Length}");
+            var outPath = inPath + ".out";
+            File.WriteAllBytes(inPath, input);
+            ExternalTool.Run("python3", ["-c", Script, inPath, outPath, format], TimeSpan.FromSeconds(60)).EnsureSuccess("python3 plistlib");
+            Assert.Equal(PlistReader.Read(input), PlistReader.ReadFile(outPath));
+        }
+    }
+
     [ToolFact("plistutil")]
     public void KeyedArchive_PlistutilToXml_DecodesEqual()
     {
