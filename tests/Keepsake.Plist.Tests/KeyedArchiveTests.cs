@@ -175,6 +175,17 @@ public sealed class KeyedArchiveTests
     }
 
     [Fact]
+    public void Decode_NullArguments_Throw()
+    {
+        Assert.Throws<ArgumentNullException>(() => KeyedArchive.Decode((PlistNode)null!));
+        Assert.Throws<ArgumentNullException>(() => KeyedArchive.Decode(new PlistDictionary(), null!));
+    }
+
+    [Fact]
+    public void Encode_FieldNamedClass_ThrowsArgumentException() =>
+        Assert.Throws<ArgumentException>(() => KeyedArchive.Encode(new ArchivedObject("X") { Fields = { ["$class"] = 1L } }));
+
+    [Fact]
     public void Encode_UnsupportedType_ThrowsArgumentException() =>
         Assert.Throws<ArgumentException>(() => KeyedArchive.Encode(new object()));
 

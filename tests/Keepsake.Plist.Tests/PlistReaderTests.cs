@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Keepsake.Plist.Tests;
 
-public sealed class PlistReaderTests
+public sealed partial class PlistReaderTests
 {
     /// <summary>Builds a binary plist by hand from object bodies (the last object is the top).</summary>
     internal static byte[] BuildBinary(IReadOnlyList<byte[]> objects, int refSize = 1, int offsetSize = 1, int? top = null)

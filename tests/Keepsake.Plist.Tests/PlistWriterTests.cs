@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Keepsake.Plist.Tests;
 
-public sealed class PlistWriterTests
+public sealed partial class PlistWriterTests
 {
     [Fact]
     public void ToBinary_EveryKind_RoundTrips()
@@ -131,6 +131,15 @@ public sealed class PlistWriterTests
     {
         var node = new PlistString("a\u0001b\rc\td\ne");
         Assert.Equal(node, PlistReader.Read(PlistWriter.ToXml(node)));
+    }
+
+    [Fact]
+    public void ToBinary_NegativeZero_KeepsSign()
+    {
+        var node = new PlistArray([0.0, -0.0]);
+        var back = PlistReader.Read(PlistWriter.ToBinary(node)).AsArray();
+        Assert.True(double.IsNegative(((PlistReal)back[1]).Value));
+        Assert.False(double.IsNegative(((PlistReal)back[0]).Value));
     }
 
     private static int CountOccurrences(byte[] haystack, ReadOnlySpan<byte> needle)

@@ -2,7 +2,8 @@ using Keepsake.TestKit;
 
 namespace Keepsake.Plist.Tests;
 
-public sealed class FixturePlistTests
+/// <summary>Every plist among the shared fixtures.</summary>
+public sealed partial class PlistReaderTests
 {
     private static IEnumerable<string> AllFixturePlists() =>
         Fixtures.Root is { } root

@@ -1,11 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
-using static Keepsake.Plist.Tests.PlistReaderTests;
 
 namespace Keepsake.Plist.Tests;
 
 /// <summary>Corrupt, truncated and hostile inputs: the reader must raise PlistFormatException and nothing else.</summary>
-public sealed class HostileInputTests
+public sealed partial class PlistReaderTests
 {
     private static PlistFormatException Fails(byte[] input) => Assert.Throws<PlistFormatException>(() => PlistReader.Read(input));
 

@@ -6,9 +6,9 @@ namespace Keepsake.Plist.Tests;
 /// Checks our reader and writer against libplist's <c>plistutil</c>. Its exit code is not trusted:
 /// every check parses what it wrote and compares values.
 /// </summary>
-public sealed class PlistutilInteropTests
+public sealed partial class PlistWriterTests
 {
-    private static PlistNode Convert(byte[] input, string format, TempDirectory dir)
+    private static PlistNode ViaPlistutil(byte[] input, string format, TempDirectory dir)
     {
         var inPath = dir.Combine($"in-{Guid.NewGuid():N}");
         var outPath = dir.Combine($"out-{Guid.NewGuid():N}");
@@ -25,7 +25,7 @@ public sealed class PlistutilInteropTests
     {
         using var dir = new TempDirectory();
         var original = SamplePlists.EveryKind();
-        Assert.Equal(original, Convert(PlistWriter.ToBinary(original), "xml", dir));
+        Assert.Equal(original, ViaPlistutil(PlistWriter.ToBinary(original), "xml", dir));
     }
 
     [ToolFact("plistutil")]
@@ -35,7 +35,7 @@ public sealed class PlistutilInteropTests
         // are left out of this direction (they are covered by the binary → XML test).
         using var dir = new TempDirectory();
         var original = SamplePlists.EveryKind(withUid: false);
-        Assert.Equal(original, Convert(PlistWriter.ToXml(original), "bin", dir));
+        Assert.Equal(original, ViaPlistutil(PlistWriter.ToXml(original), "bin", dir));
     }
 
     [ToolFact("plistutil")]
@@ -43,7 +43,7 @@ public sealed class PlistutilInteropTests
     {
         using var dir = new TempDirectory();
         var original = SamplePlists.EveryKind();
-        Assert.Equal(original, Convert(PlistWriter.ToBinary(original), "bin", dir));
+        Assert.Equal(original, ViaPlistutil(PlistWriter.ToBinary(original), "bin", dir));
     }
 
     [ToolFact("plistutil")]
@@ -51,9 +51,9 @@ public sealed class PlistutilInteropTests
     {
         using var dir = new TempDirectory();
         var original = SamplePlists.Large();
-        var viaXml = Convert(PlistWriter.ToBinary(original), "xml", dir);
+        var viaXml = ViaPlistutil(PlistWriter.ToBinary(original), "xml", dir);
         Assert.Equal(original, viaXml);
-        Assert.Equal(original, Convert(PlistWriter.ToXml(original), "bin", dir));
+        Assert.Equal(original, ViaPlistutil(PlistWriter.ToXml(original), "bin", dir));
     }
 
     /// <summary>Python's plistlib is a second, independent implementation: it re-writes what we wrote.</summary>
@@ -85,7 +85,7 @@ public sealed class PlistutilInteropTests
     {
         using var dir = new TempDirectory();
         var file = KeyedArchiveTests.SampleMbFile();
-        var viaXml = Convert(KeyedArchive.EncodeToBinary(file), "xml", dir);
+        var viaXml = ViaPlistutil(KeyedArchive.EncodeToBinary(file), "xml", dir);
         file.Fields["EncryptionKey"] = ((ArchivedObject)file.Fields["EncryptionKey"]!).Fields["NS.data"];
         KeyedArchiveTests.AssertGraphEqual(file, KeyedArchive.Decode(viaXml));
     }
