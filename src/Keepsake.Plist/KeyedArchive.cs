@@ -35,6 +35,16 @@ public static class KeyedArchive
         return new KeyedArchiveDecoder(archive, options).DecodeRoot();
     }
 
+    /// <summary>
+    /// Decodes every entry of <c>$top</c> (archives written with <c>encodeObject:forKey:</c> on the
+    /// archiver itself have keys other than <c>root</c>). Objects shared between entries are one instance.
+    /// </summary>
+    public static Dictionary<string, object?> DecodeTop(PlistNode archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return new KeyedArchiveDecoder(archive, KeyedArchiveOptions.Default).DecodeTop();
+    }
+
     /// <summary>Parses a binary or XML plist and decodes the archive in it.</summary>
     public static object? Decode(ReadOnlySpan<byte> plistBytes) => Decode(PlistReader.Read(plistBytes), KeyedArchiveOptions.Default);
 

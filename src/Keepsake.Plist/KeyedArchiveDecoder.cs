@@ -22,6 +22,29 @@ internal sealed class KeyedArchiveDecoder
 
     public object? DecodeRoot()
     {
+        var topDict = Open();
+        if (!topDict.TryGetValue("root", out var rootRef))
+        {
+            throw Error($"The archive's $top has no 'root' (it has: {string.Join(", ", topDict.Keys)}).");
+        }
+
+        return Value(rootRef, 0, "$top.root");
+    }
+
+    public Dictionary<string, object?> DecodeTop()
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in Open())
+        {
+            result[key] = Value(value, 0, "$top." + key);
+        }
+
+        return result;
+    }
+
+    /// <summary>Checks the archive's header and returns its <c>$top</c>.</summary>
+    private PlistDictionary Open()
+    {
         if (_archive is not PlistDictionary top)
         {
             throw Error($"An archive must be a dictionary, not a {_archive.Kind}.");
@@ -34,13 +57,7 @@ internal sealed class KeyedArchiveDecoder
         }
 
         _objects = top.GetArray("$objects") ?? throw Error("The archive has no $objects array.");
-        var topDict = top.GetDictionary("$top") ?? throw Error("The archive has no $top dictionary.");
-        if (!topDict.TryGetValue("root", out var rootRef))
-        {
-            throw Error($"The archive's $top has no 'root' (it has: {string.Join(", ", topDict.Keys)}).");
-        }
-
-        return Value(rootRef, 0, "$top.root");
+        return top.GetDictionary("$top") ?? throw Error("The archive has no $top dictionary.");
     }
 
     private static PlistFormatException Error(string message) => new(message, -1);

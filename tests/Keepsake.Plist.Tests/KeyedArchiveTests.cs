@@ -175,6 +175,18 @@ public sealed class KeyedArchiveTests
     }
 
     [Fact]
+    public void DecodeTop_CustomTopKeys_SharesObjects()
+    {
+        var archive = Archive(new PlistDictionary { ["NS.string"] = "shared", ["$class"] = new PlistUid(2) }, ClassDict("NSString"));
+        archive["$top"] = new PlistDictionary { ["first"] = new PlistUid(1), ["second"] = new PlistUid(1), ["count"] = 3L };
+        var top = KeyedArchive.DecodeTop(archive);
+        Assert.Equal("shared", top["first"]);
+        Assert.Equal("shared", top["second"]);
+        Assert.Equal(3L, top["count"]);
+        Assert.Throws<PlistFormatException>(() => KeyedArchive.Decode(archive));
+    }
+
+    [Fact]
     public void Decode_NullArguments_Throw()
     {
         Assert.Throws<ArgumentNullException>(() => KeyedArchive.Decode((PlistNode)null!));
