@@ -45,6 +45,9 @@ internal sealed class SimulatedDevice : IDisposable
 
     public PhoneContents Phone { get; }
 
+    /// <summary>The last backup image, reused while the phone is unchanged.</summary>
+    public Backup.BackupImageCache Images { get; } = new();
+
     /// <summary>The TLS server certificate: self-signed SHA-256 over the device key.</summary>
     public X509Certificate2 TlsCertificate { get; }
 
@@ -75,6 +78,7 @@ internal sealed class SimulatedDevice : IDisposable
     public void Dispose()
     {
         TlsCertificate.Dispose();
+        Images.Dispose();
         Identity.Key.Dispose();
     }
 

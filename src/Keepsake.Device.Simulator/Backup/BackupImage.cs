@@ -77,22 +77,39 @@ internal sealed class BackupImage : IDisposable
                 writer.Complete();
             }
 
-            // The device keeps one UUID per backup lineage so the next incremental run recognises it.
             var statusPath = Path.Combine(folder, "Status.plist");
-            var status = PlistReader.Read(File.ReadAllBytes(statusPath)).AsDictionary();
-            status["UUID"] = uuid;
-            status["IsFullBackup"] = isFullBackup;
-            var final = Path.Combine(scratch, "Status.final.plist");
-            File.WriteAllBytes(final, PlistWriter.ToBinary(status));
-            status["SnapshotState"] = "moving";
-            File.WriteAllBytes(statusPath, PlistWriter.ToBinary(status));
-            return new BackupImage(scratch, files, [Path.Combine(folder, "Manifest.db"), Path.Combine(folder, "Manifest.plist"), statusPath], final);
+            var image = new BackupImage(scratch, files, [Path.Combine(folder, "Manifest.db"), Path.Combine(folder, "Manifest.plist"), statusPath], Path.Combine(scratch, "Status.final.plist"))
+            {
+                IsEncrypted = password is not null,
+            };
+            image.Stamp(uuid, isFullBackup);
+            return image;
         }
         catch
         {
             TryDelete(scratch);
             throw;
         }
+    }
+
+    /// <summary>Whether the blobs are encrypted (such an image is never reused: its keys are per backup).</summary>
+    public bool IsEncrypted { get; private init; }
+
+    /// <summary>
+    /// Writes the interim ("moving") and final ("finished") Status.plist for one backup run. The device keeps
+    /// one UUID per backup lineage so that the next incremental run recognises the host's folder.
+    /// </summary>
+    public void Stamp(string uuid, bool isFullBackup)
+    {
+        var statusPath = ManifestFiles[^1];
+        var status = PlistReader.Read(File.ReadAllBytes(statusPath)).AsDictionary();
+        status["UUID"] = uuid;
+        status["IsFullBackup"] = isFullBackup;
+        status["Date"] = DateTimeOffset.UtcNow;
+        status["SnapshotState"] = "finished";
+        File.WriteAllBytes(FinalStatusPath, PlistWriter.ToBinary(status));
+        status["SnapshotState"] = "moving";
+        File.WriteAllBytes(statusPath, PlistWriter.ToBinary(status));
     }
 
     public void Dispose() => TryDelete(Folder);

@@ -1,5 +1,4 @@
 using Keepsake.Device.Services.MobileBackup2;
-using Keepsake.Device.Simulator.Backup;
 using Keepsake.Plist;
 
 namespace Keepsake.Device.Simulator.Services;
@@ -13,6 +12,7 @@ internal sealed partial class MobileBackup2Service
 {
     private async Task<PlistDictionary> BackupAsync(DeviceLinkChannel channel, PlistDictionary body, CancellationToken cancellationToken)
     {
+        using var slot = await device.Images.EnterAsync(cancellationToken).ConfigureAwait(false);
         var udid = device.Identity.Udid;
         var forceFull = body.GetDictionary("Options")?.GetBoolean("ForceFullBackup") == true;
 
@@ -40,7 +40,7 @@ internal sealed partial class MobileBackup2Service
         }
 
         var uuid = previous is not null ? previousUuid! : Guid.NewGuid().ToString("D").ToUpperInvariant();
-        using var image = BackupImage.Build(device, uuid, password, isFullBackup: previous is null);
+        var image = device.Images.Get(device, uuid, password, isFullBackup: previous is null);
 
         // 2. Decide what to send.
         var previousFiles = previous?.GetDictionary("Files") ?? new PlistDictionary();
