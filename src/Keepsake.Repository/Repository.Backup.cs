@@ -87,6 +87,12 @@ public sealed partial class Repository
         private readonly IProgress<BackupProgress>? _progress;
         private readonly CancellationToken _cancellationToken;
         private readonly List<string> _errors = [];
+        private readonly SemaphoreSlim _fileSlots = new(2, 2);
+        private long _filesNew;
+        private long _filesChanged;
+        private long _filesUnmodified;
+        private long _bytesRead;
+        private long _totalBytes;
         private long _filesProcessed;
 
         public BackupRun(Repository repository, MasterIndex index, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
@@ -100,17 +106,17 @@ public sealed partial class Repository
 
         public BlobSaver Saver { get; }
 
-        public long FilesNew { get; private set; }
+        public long FilesNew => Interlocked.Read(ref _filesNew);
 
-        public long FilesChanged { get; private set; }
+        public long FilesChanged => Interlocked.Read(ref _filesChanged);
 
-        public long FilesUnmodified { get; private set; }
+        public long FilesUnmodified => Interlocked.Read(ref _filesUnmodified);
 
         public long Directories { get; private set; }
 
-        public long BytesRead { get; private set; }
+        public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-        public long TotalBytes { get; private set; }
+        public long TotalBytes => Interlocked.Read(ref _totalBytes);
 
         public IReadOnlyList<string> Errors => _errors;
 
@@ -172,12 +178,18 @@ public sealed partial class Repository
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _errors.Add($"{path}: {e.Message}");
+                lock (_errors)
+                {
+                    _errors.Add($"{path}: {e.Message}");
+                }
+
                 names = [];
             }
 
             names.Sort(NodeFactory.NameOrder);
-            var nodes = new List<Node>(names.Count);
+            // Files are read by up to two workers at once (each chunking and hashing its own file);
+            // the tree keeps name order whatever order they finish in.
+            var slots = new List<Task<Node?>>(names.Count);
             foreach (var name in names)
             {
                 var full = Path.Combine(path, name);
@@ -192,36 +204,43 @@ public sealed partial class Repository
                 {
                     case NodeType.Dir:
                         var sub = await SaveDirectoryAsync(full, previous?.Type == NodeType.Dir ? previous.Subtree : null).ConfigureAwait(false);
-                        nodes.Add(WithSubtree(node, sub));
+                        slots.Add(Task.FromResult<Node?>(WithSubtree(node, sub)));
                         break;
                     case NodeType.File:
-                        var fileNode = await SaveFileAsync(full, node, previous).ConfigureAwait(false);
-                        if (fileNode is not null)
+                        await _fileSlots.WaitAsync(_cancellationToken).ConfigureAwait(false);
+                        slots.Add(Task.Run(async () =>
                         {
-                            nodes.Add(fileNode);
-                        }
-
+                            try
+                            {
+                                return await SaveFileAsync(full, node, previous).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                _fileSlots.Release();
+                            }
+                        }));
                         break;
                     default:
-                        nodes.Add(node);
+                        slots.Add(Task.FromResult<Node?>(node));
                         break;
                 }
             }
 
+            var nodes = (await Task.WhenAll(slots).ConfigureAwait(false)).OfType<Node>().ToList();
             return await SaveTreeAsync(new Tree(nodes)).ConfigureAwait(false);
         }
 
         private async Task<Node?> SaveFileAsync(string path, Node node, Node? previous)
         {
-            TotalBytes += (long)node.Size;
+            Interlocked.Add(ref _totalBytes, (long)node.Size);
             if (previous is { Type: NodeType.File, Content: { } oldContent }
                 && previous.Size == node.Size
                 && previous.ModTime.UtcTicks == node.ModTime.UtcTicks
                 && previous.Inode == node.Inode
                 && oldContent.All(id => _index.Contains(id, BlobType.Data)))
             {
-                FilesUnmodified++;
-                Report(path, 0);
+                Interlocked.Increment(ref _filesUnmodified);
+                Report(path);
                 return WithContent(node, oldContent);
             }
 
@@ -244,34 +263,38 @@ public sealed partial class Repository
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _errors.Add($"{path}: {e.Message}");
+                lock (_errors)
+                {
+                    _errors.Add($"{path}: {e.Message}");
+                }
+
                 return null;
             }
 
-            BytesRead += read;
+            Interlocked.Add(ref _bytesRead, read);
             if (previous is { Type: NodeType.File, Content: { } prior } && prior.SequenceEqual(content))
             {
-                FilesUnmodified++;
+                Interlocked.Increment(ref _filesUnmodified);
             }
             else if (previous is null)
             {
-                FilesNew++;
+                Interlocked.Increment(ref _filesNew);
             }
             else
             {
-                FilesChanged++;
+                Interlocked.Increment(ref _filesChanged);
             }
 
-            Report(path, read);
+            Report(path);
 
             // The size recorded is what was read: a file that grew or shrank meanwhile stays consistent.
             return WithContent(node, content, (ulong)read);
         }
 
-        private void Report(string path, long read)
+        private void Report(string path)
         {
-            _filesProcessed++;
-            _progress?.Report(new BackupProgress(_filesProcessed, BytesRead, Saver.BytesAdded, path));
+            var processed = Interlocked.Increment(ref _filesProcessed);
+            _progress?.Report(new BackupProgress(processed, BytesRead, Saver.BytesAdded, path));
         }
 
         private async Task<ObjectId> SaveTreeAsync(Tree tree)

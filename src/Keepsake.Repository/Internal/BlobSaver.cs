@@ -25,8 +25,8 @@ internal sealed class BlobSaver
     private readonly Lock _packLock = new();
     private readonly List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)> _newPacks = [];
     private readonly CancellationTokenSource _cts;
-    private PackBuilder _dataPack = new(BlobType.Data);
-    private PackBuilder _treePack = new(BlobType.Tree);
+    private PackBuilder _dataPack;
+    private PackBuilder _treePack;
     private long _bytesAdded;
     private long _blobsAdded;
 
@@ -35,6 +35,8 @@ internal sealed class BlobSaver
         _repository = repository;
         _index = index;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _dataPack = NewPack(BlobType.Data);
+        _treePack = NewPack(BlobType.Tree);
         var workers = Math.Max(2, Environment.ProcessorCount);
         _jobs = Channel.CreateBounded<(BlobType, ObjectId, byte[])>(new BoundedChannelOptions(workers * 2) { SingleReader = false, SingleWriter = false });
         _uploads = Channel.CreateBounded<PackBuilder>(new BoundedChannelOptions(2) { SingleReader = true });
@@ -83,8 +85,8 @@ internal sealed class BlobSaver
         {
             data = _dataPack;
             tree = _treePack;
-            _dataPack = new PackBuilder(BlobType.Data);
-            _treePack = new PackBuilder(BlobType.Tree);
+            _dataPack = NewPack(BlobType.Data);
+            _treePack = NewPack(BlobType.Tree);
         }
 
         foreach (var pack in new[] { data, tree })
@@ -172,11 +174,11 @@ internal sealed class BlobSaver
                         full = builder;
                         if (type == BlobType.Tree)
                         {
-                            _treePack = new PackBuilder(BlobType.Tree);
+                            _treePack = NewPack(BlobType.Tree);
                         }
                         else
                         {
-                            _dataPack = new PackBuilder(BlobType.Data);
+                            _dataPack = NewPack(BlobType.Data);
                         }
                     }
                 }
@@ -200,6 +202,9 @@ internal sealed class BlobSaver
     /// Photos and videos do not compress; compressing them costs more time than anything else in a
     /// backup. A 32 KiB sample from the middle of a large blob, compressed at level 1, decides.
     /// </summary>
+    private PackBuilder NewPack(BlobType type) =>
+        new(type, type == BlobType.Data ? _repository.Options.PackSize + (1024 * 1024) : 0);
+
     private static bool LooksCompressible(byte[] plain)
     {
         const int Sample = 32 * 1024;

@@ -60,7 +60,6 @@ public sealed class LocalBackend : IBackend
                 Access = FileAccess.Write,
                 Share = FileShare.None,
                 BufferSize = 0,
-                Options = FileOptions.Asynchronous,
             });
             await using (stream.ConfigureAwait(false))
             {
