@@ -41,6 +41,11 @@ public static class BackupExtractor
                     throw new PathEscapeException(safe.Root, name, "the domain is not a single folder name");
                 }
 
+                if (entry.RelativePath.StartsWith('/') || entry.RelativePath.StartsWith('\\') || (entry.RelativePath.Length >= 2 && entry.RelativePath[1] == ':'))
+                {
+                    throw new PathEscapeException(safe.Root, name, "the relative path is absolute");
+                }
+
                 target = safe.ResolveNoFollow(name);
             }
             catch (PathEscapeException e)

@@ -59,40 +59,32 @@ internal static class MbFileCodec
         };
     }
 
-    /// <summary>The NSKeyedArchiver plist (as a value tree) of an MBFile, laid out as BackupAgent2 does.</summary>
+    /// <summary>The NSKeyedArchiver plist (as a value tree) of an MBFile, with the fields BackupAgent2 writes.</summary>
     public static PlistDictionary Encode(BackupEntry entry)
     {
-        var objects = new PlistArray { "$null" };
-        var root = new PlistDictionary();
-        objects.Add(root);
-        PlistUid Add(PlistNode node)
-        {
-            objects.Add(node);
-            return new PlistUid((ulong)(objects.Count - 1));
-        }
-
-        root["LastModified"] = entry.LastModified.ToUnixTimeSeconds();
-        root["Flags"] = entry.Flags;
-        root["GroupID"] = (long)entry.GroupId;
-        root["LastStatusChange"] = entry.LastStatusChange.ToUnixTimeSeconds();
-        root["RelativePath"] = Add(entry.RelativePath);
-        root["Birth"] = entry.Birth.ToUnixTimeSeconds();
+        var mbFile = new ArchivedObject("MBFile", ["MBFile", "NSObject"]);
+        var f = mbFile.Fields;
+        f["LastModified"] = entry.LastModified.ToUnixTimeSeconds();
+        f["Flags"] = entry.Flags;
+        f["GroupID"] = (long)entry.GroupId;
+        f["LastStatusChange"] = entry.LastStatusChange.ToUnixTimeSeconds();
+        f["RelativePath"] = entry.RelativePath;
+        f["Birth"] = entry.Birth.ToUnixTimeSeconds();
         if (entry.SymlinkTarget is not null)
         {
-            root["Target"] = Add(entry.SymlinkTarget);
+            f["Target"] = entry.SymlinkTarget;
         }
 
-        PlistUid? encryptionKeyUid = null;
         if (entry.EncryptionKey is not null)
         {
-            var data = new PlistDictionary { ["NS.data"] = entry.EncryptionKey };
-            encryptionKeyUid = Add(data);
-            root["EncryptionKey"] = encryptionKeyUid;
+            var data = new ArchivedObject("NSMutableData", ["NSMutableData", "NSData", "NSObject"]);
+            data.Fields["NS.data"] = entry.EncryptionKey;
+            f["EncryptionKey"] = data;
         }
 
         if (entry.Digest is not null)
         {
-            root["Digest"] = Add(entry.Digest);
+            f["Digest"] = entry.Digest;
         }
 
         if (entry.ExtendedAttributes is { Count: > 0 } xattrs)
@@ -103,35 +95,15 @@ internal static class MbFileCodec
                 dict[name] = value;
             }
 
-            root["ExtendedAttributes"] = Add(PlistWriter.ToBinary(dict));
+            f["ExtendedAttributes"] = PlistWriter.ToBinary(dict);
         }
 
-        root["Size"] = entry.Size;
-        root["Mode"] = (long)entry.Mode;
-        root["UserID"] = (long)entry.UserId;
-        root["InodeNumber"] = entry.InodeNumber;
-        root["ProtectionClass"] = (long)entry.ProtectionClass;
-        root["$class"] = Add(new PlistDictionary
-        {
-            ["$classname"] = "MBFile",
-            ["$classes"] = new PlistArray { "MBFile", "NSObject" },
-        });
-        if (encryptionKeyUid is not null)
-        {
-            objects[(int)encryptionKeyUid.Value].AsDictionary()["$class"] = Add(new PlistDictionary
-            {
-                ["$classname"] = "NSMutableData",
-                ["$classes"] = new PlistArray { "NSMutableData", "NSData", "NSObject" },
-            });
-        }
-
-        return new PlistDictionary
-        {
-            ["$version"] = 100000L,
-            ["$archiver"] = "NSKeyedArchiver",
-            ["$top"] = new PlistDictionary { ["root"] = new PlistUid(1) },
-            ["$objects"] = objects,
-        };
+        f["Size"] = entry.Size;
+        f["Mode"] = (long)entry.Mode;
+        f["UserID"] = (long)entry.UserId;
+        f["InodeNumber"] = entry.InodeNumber;
+        f["ProtectionClass"] = (long)entry.ProtectionClass;
+        return KeyedArchive.Encode(mbFile);
     }
 
     /// <summary>Kind from the flags column; 0 (seen in a synthetic fixture) falls back to the mode's type bits.</summary>
