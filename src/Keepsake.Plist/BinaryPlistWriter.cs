@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using static Keepsake.Plist.BinaryPlistLayout;
 
@@ -13,13 +14,35 @@ internal sealed class BinaryPlistWriter
     private readonly List<PlistNode> _objects = [];
     private readonly List<int[]?> _children = [];
     private readonly Dictionary<PlistNode, int> _scalars = [];
+    private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
     private readonly HashSet<PlistNode> _onPath = new(ReferenceEqualityComparer.Instance);
+    private byte[] _buffer = [];
+    private int _length;
 
     public static byte[] Write(PlistNode root)
     {
         var writer = new BinaryPlistWriter();
         writer.Add(root, 0);
         return writer.Emit();
+    }
+
+    private int Append(PlistNode node, int[]? children)
+    {
+        var index = _objects.Count;
+        _objects.Add(node);
+        _children.Add(children);
+        return index;
+    }
+
+    private int AddString(string value, PlistString? node)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_strings, value, out var exists);
+        if (!exists)
+        {
+            slot = Append(node ?? new PlistString(value), null);
+        }
+
+        return slot;
     }
 
     private int Add(PlistNode node, int depth)
@@ -30,18 +53,23 @@ internal sealed class BinaryPlistWriter
             throw new ArgumentException($"The plist nests deeper than {PlistWriter.MaxDepth} levels.", nameof(node));
         }
 
-        if (node is not PlistArray and not PlistDictionary)
+        switch (node)
         {
-            if (_scalars.TryGetValue(node, out var existing) && existing >= 0 && _objects[existing].Kind == node.Kind && SameScalar(_objects[existing], node))
-            {
-                return existing;
-            }
+            case PlistString s:
+                return AddString(s.Value, s);
+            case PlistArray or PlistDictionary:
+                break;
+            default:
+                {
+                    ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_scalars, node, out var exists);
+                    if (!exists)
+                    {
+                        slot = Append(node, null);
+                        return slot;
+                    }
 
-            var index = _objects.Count;
-            _objects.Add(node);
-            _children.Add(null);
-            _scalars.TryAdd(node, index);
-            return index;
+                    return SameScalar(_objects[slot], node) ? slot : Append(node, null);
+                }
         }
 
         if (!_onPath.Add(node))
@@ -49,9 +77,7 @@ internal sealed class BinaryPlistWriter
             throw new ArgumentException("The plist contains itself (a container is its own descendant).", nameof(node));
         }
 
-        var self = _objects.Count;
-        _objects.Add(node);
-        _children.Add(null);
+        var self = Append(node, null);
         int[] refs;
         if (node is PlistArray array)
         {
@@ -64,16 +90,14 @@ internal sealed class BinaryPlistWriter
         else
         {
             var dict = (PlistDictionary)node;
-            refs = new int[dict.Count * 2];
+            var count = dict.Count;
+            refs = new int[count * 2];
             var i = 0;
-            foreach (var (key, _) in dict)
+            foreach (var (key, value) in dict)
             {
-                refs[i++] = Add(new PlistString(key), depth + 1);
-            }
-
-            foreach (var (_, value) in dict)
-            {
-                refs[i++] = Add(value, depth + 1);
+                refs[i] = AddString(key, null);
+                refs[count + i] = Add(value, depth + 1);
+                i++;
             }
         }
 
@@ -97,32 +121,61 @@ internal sealed class BinaryPlistWriter
     {
         var count = _objects.Count;
         var refSize = BytesFor((ulong)count - 1);
-        using var body = new MemoryStream();
-        body.Write(Magic);
+        _buffer = new byte[Math.Max(256, count * 8)];
+        Write(Magic);
         var offsets = new long[count];
         for (var i = 0; i < count; i++)
         {
-            offsets[i] = body.Position;
-            WriteObject(body, _objects[i], _children[i], refSize);
+            offsets[i] = _length;
+            WriteObject(_objects[i], _children[i], refSize);
         }
 
-        var tableOffset = body.Position;
+        var tableOffset = _length;
         var offsetSize = BytesFor((ulong)tableOffset);
-        Span<byte> buffer = stackalloc byte[8];
+        Reserve((count * offsetSize) + TrailerLength);
         foreach (var offset in offsets)
         {
-            WriteSized(body, (ulong)offset, offsetSize, buffer);
+            WriteSized((ulong)offset, offsetSize);
         }
 
-        Span<byte> trailer = stackalloc byte[TrailerLength];
+        var trailer = Reserve(TrailerLength);
         trailer.Clear();
         trailer[TrailerOffsetIntSize] = (byte)offsetSize;
         trailer[TrailerObjectRefSize] = (byte)refSize;
         BinaryPrimitives.WriteUInt64BigEndian(trailer[TrailerObjectCount..], (ulong)count);
         BinaryPrimitives.WriteUInt64BigEndian(trailer[TrailerTopObject..], 0);
         BinaryPrimitives.WriteUInt64BigEndian(trailer[TrailerOffsetTableOffset..], (ulong)tableOffset);
-        body.Write(trailer);
-        return body.ToArray();
+        _length += TrailerLength;
+        return _buffer.AsSpan(0, _length).ToArray();
+    }
+
+    /// <summary>A writable span of <paramref name="size"/> bytes at the end of the output (not yet counted in its length).</summary>
+    private Span<byte> Reserve(int size)
+    {
+        if (_buffer.Length - _length < size)
+        {
+            var wanted = Math.Max((long)_length + size, Math.Min((long)_buffer.Length * 2, Array.MaxLength));
+            if (wanted > Array.MaxLength)
+            {
+                throw new ArgumentException("The plist is too large to encode as one binary plist.");
+            }
+
+            Array.Resize(ref _buffer, (int)wanted);
+        }
+
+        return _buffer.AsSpan(_length, size);
+    }
+
+    private void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Reserve(bytes.Length));
+        _length += bytes.Length;
+    }
+
+    private void WriteByte(byte value)
+    {
+        Reserve(1)[0] = value;
+        _length++;
     }
 
     /// <summary>1, 2, 4 or 8: the fewest bytes that hold <paramref name="value"/>.</summary>
@@ -134,50 +187,6 @@ internal sealed class BinaryPlistWriter
         _ => 8,
     };
 
-    private static void WriteSized(Stream s, ulong value, int size, Span<byte> buffer)
-    {
-        BinaryPrimitives.WriteUInt64BigEndian(buffer, value);
-        s.Write(buffer[(8 - size)..8]);
-    }
-
-    private static void WriteMarker(Stream s, int type, int count)
-    {
-        if (count < CountFollows)
-        {
-            s.WriteByte((byte)((type << 4) | count));
-            return;
-        }
-
-        s.WriteByte((byte)((type << 4) | CountFollows));
-        WriteInteger(s, count);
-    }
-
-    private static void WriteInteger(Stream s, Int128 value)
-    {
-        Span<byte> buffer = stackalloc byte[16];
-        if (value < 0 || value > long.MaxValue)
-        {
-            if (value >= long.MinValue && value < 0)
-            {
-                s.WriteByte(0x13);
-                BinaryPrimitives.WriteInt64BigEndian(buffer, (long)value);
-                s.Write(buffer[..8]);
-            }
-            else
-            {
-                s.WriteByte(0x14);
-                BinaryPrimitives.WriteInt128BigEndian(buffer, value);
-                s.Write(buffer);
-            }
-
-            return;
-        }
-
-        var size = BytesFor((ulong)value);
-        s.WriteByte((byte)(0x10 | Log2Size(size)));
-        WriteSized(s, (ulong)value, size, buffer);
-    }
-
     private static int Log2Size(int size) => size switch
     {
         1 => 0,
@@ -186,73 +195,132 @@ internal sealed class BinaryPlistWriter
         _ => 3,
     };
 
-    private static void WriteObject(Stream s, PlistNode node, int[]? refs, int refSize)
+    private void WriteSized(ulong value, int size)
     {
-        Span<byte> buffer = stackalloc byte[16];
+        var span = Reserve(size);
+        for (var i = size - 1; i >= 0; i--)
+        {
+            span[i] = (byte)value;
+            value >>= 8;
+        }
+
+        _length += size;
+    }
+
+    private void WriteMarker(int type, int count)
+    {
+        if (count < CountFollows)
+        {
+            WriteByte((byte)((type << 4) | count));
+            return;
+        }
+
+        WriteByte((byte)((type << 4) | CountFollows));
+        WriteInteger(count);
+    }
+
+    private void WriteInteger(Int128 value)
+    {
+        if (value >= 0 && value <= long.MaxValue)
+        {
+            var size = BytesFor((ulong)value);
+            WriteByte((byte)(0x10 | Log2Size(size)));
+            WriteSized((ulong)value, size);
+        }
+        else if (value >= long.MinValue && value < 0)
+        {
+            WriteByte(0x13);
+            BinaryPrimitives.WriteInt64BigEndian(Reserve(8), (long)value);
+            _length += 8;
+        }
+        else
+        {
+            WriteByte(0x14);
+            BinaryPrimitives.WriteInt128BigEndian(Reserve(16), value);
+            _length += 16;
+        }
+    }
+
+    private void WriteDouble(byte marker, double value)
+    {
+        WriteByte(marker);
+        BinaryPrimitives.WriteDoubleBigEndian(Reserve(8), value);
+        _length += 8;
+    }
+
+    private void WriteObject(PlistNode node, int[]? refs, int refSize)
+    {
         switch (node)
         {
             case PlistNull:
-                s.WriteByte(MarkerNull);
+                WriteByte(MarkerNull);
                 break;
             case PlistBoolean b:
-                s.WriteByte(b.Value ? MarkerTrue : MarkerFalse);
+                WriteByte(b.Value ? MarkerTrue : MarkerFalse);
                 break;
             case PlistInteger i:
-                WriteInteger(s, i.Value);
+                WriteInteger(i.Value);
                 break;
             case PlistReal r:
-                s.WriteByte(0x23);
-                BinaryPrimitives.WriteDoubleBigEndian(buffer, r.Value);
-                s.Write(buffer[..8]);
+                WriteDouble(0x23, r.Value);
                 break;
             case PlistDate d:
-                s.WriteByte(MarkerDate);
-                BinaryPrimitives.WriteDoubleBigEndian(buffer, d.SecondsSinceAppleEpoch);
-                s.Write(buffer[..8]);
+                WriteDouble(MarkerDate, d.SecondsSinceAppleEpoch);
                 break;
             case PlistData data:
-                WriteMarker(s, TypeData, data.Value.Length);
-                s.Write(data.Value);
+                WriteMarker(TypeData, data.Value.Length);
+                Write(data.Value);
                 break;
             case PlistString str:
                 if (Ascii.IsValid(str.Value))
                 {
-                    WriteMarker(s, TypeAsciiString, str.Value.Length);
-                    s.Write(Encoding.ASCII.GetBytes(str.Value));
+                    WriteMarker(TypeAsciiString, str.Value.Length);
+                    _length += Encoding.ASCII.GetBytes(str.Value, Reserve(str.Value.Length));
                 }
                 else
                 {
-                    WriteMarker(s, TypeUtf16String, str.Value.Length);
-                    s.Write(Encoding.BigEndianUnicode.GetBytes(str.Value));
+                    WriteMarker(TypeUtf16String, str.Value.Length);
+                    _length += Encoding.BigEndianUnicode.GetBytes(str.Value, Reserve(str.Value.Length * 2));
                 }
 
                 break;
             case PlistUid uid:
                 {
                     var size = BytesFor(uid.Value);
-                    s.WriteByte((byte)((TypeUid << 4) | (size - 1)));
-                    WriteSized(s, uid.Value, size, buffer);
+                    WriteByte((byte)((TypeUid << 4) | (size - 1)));
+                    WriteSized(uid.Value, size);
                     break;
                 }
 
             case PlistArray:
-                WriteMarker(s, TypeArray, refs!.Length);
-                WriteRefs(s, refs, refSize, buffer);
+                WriteMarker(TypeArray, refs!.Length);
+                WriteRefs(refs, refSize);
                 break;
             case PlistDictionary:
-                WriteMarker(s, TypeDictionary, refs!.Length / 2);
-                WriteRefs(s, refs, refSize, buffer);
+                WriteMarker(TypeDictionary, refs!.Length / 2);
+                WriteRefs(refs, refSize);
                 break;
             default:
                 throw new ArgumentException($"Unsupported plist node {node.GetType().Name}.", nameof(node));
         }
     }
 
-    private static void WriteRefs(Stream s, int[] refs, int refSize, Span<byte> buffer)
+    private void WriteRefs(int[] refs, int refSize)
     {
+        var span = Reserve(refs.Length * refSize);
+        var at = 0;
         foreach (var r in refs)
         {
-            WriteSized(s, (ulong)r, refSize, buffer);
+            var value = (uint)r;
+            for (var k = refSize - 1; k >= 0; k--)
+            {
+                span[at + k] = (byte)value;
+                value >>= 8;
+            }
+
+            at += refSize;
         }
+
+        _length += span.Length;
     }
 }
