@@ -122,10 +122,31 @@ public sealed class DatabaseFile : IDisposable
 
             return new DatabaseFile(target, $"{domain}/{relativePath}", temp);
         }
+        catch (BackupFormatException ex) when (ex.Error == BackupFormatError.MissingBlob)
+        {
+            DeleteFolder(temp);
+            throw new ExportException("is listed in the backup but its content is missing", $"{domain}/{relativePath}", ex);
+        }
         catch
         {
             DeleteFolder(temp);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="OpenFromBackupAsync"/> for a database that only adds detail (contact names,
+    /// photos): null when it is absent, its content is missing, or it is not a readable database.
+    /// </summary>
+    public static async Task<DatabaseFile?> OpenOptionalFromBackupAsync(IBackupFileSource source, string domain, string relativePath, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await OpenFromBackupAsync(source, domain, relativePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ExportException)
+        {
+            return null;
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class MessagesDatabase : IDisposable
         try
         {
             var contacts = ContactNames.Empty;
-            using (var book = await DatabaseFile.OpenFromBackupAsync(source, HomeDomain, AddressBookPath, cancellationToken).ConfigureAwait(false))
+            using (var book = await DatabaseFile.OpenOptionalFromBackupAsync(source, HomeDomain, AddressBookPath, cancellationToken).ConfigureAwait(false))
             {
                 if (book is not null)
                 {

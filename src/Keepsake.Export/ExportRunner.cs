@@ -1,0 +1,263 @@
+using Keepsake.BackupFormat;
+using Keepsake.Export.CallHistory;
+using Keepsake.Export.Calendar;
+using Keepsake.Export.Contacts;
+using Keepsake.Export.Databases;
+using Keepsake.Export.Messages;
+using Keepsake.Export.Notes;
+using Keepsake.Export.Safari;
+using Keepsake.Export.WhatsApp;
+
+namespace Keepsake.Export;
+
+/// <summary>
+/// The entry point the CLI and web call: export one kind of data from a backup (any
+/// <see cref="IBackupFileSource"/>: a backup folder or a vault snapshot) or from a loose database
+/// file, into a folder. Databases are copied from the backup into a private temporary folder and
+/// deleted afterwards.
+/// </summary>
+public static class ExportRunner
+{
+    /// <summary>Exports <paramref name="kind"/> from a backup.</summary>
+    /// <exception cref="ExportException">The backup lacks the data or it is not readable.</exception>
+    /// <exception cref="ArgumentException">The format is not one the kind supports.</exception>
+    public static async Task<ExportResult> RunAsync(ExportKind kind, IBackupFileSource source, string destination, ExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        options ??= new ExportOptions();
+        switch (kind)
+        {
+            case ExportKind.Messages:
+                {
+                    using var db = await MessagesDatabase.OpenAsync(source, cancellationToken).ConfigureAwait(false);
+                    return await ExportMessagesAsync(db, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+            case ExportKind.Contacts:
+                {
+                    using var book = await RequireAsync(source, MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false);
+                    using var images = await DatabaseFile.OpenOptionalFromBackupAsync(source, MessagesDatabase.HomeDomain, ContactsExporter.ImagesPath, cancellationToken).ConfigureAwait(false);
+                    return await ExportContactsAsync(book, images, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+            case ExportKind.Calls:
+                {
+                    using var calls = await DatabaseFile.OpenFromBackupAsync(source, MessagesDatabase.HomeDomain, CallHistoryExporter.StoreDataPath, cancellationToken).ConfigureAwait(false)
+                        ?? await DatabaseFile.OpenFromBackupAsync(source, CallHistoryExporter.LegacyDomain, CallHistoryExporter.LegacyPath, cancellationToken).ConfigureAwait(false)
+                        ?? throw new ExportException("the backup holds no call history (CallHistory.storedata is only in encrypted backups on current iOS)", $"{MessagesDatabase.HomeDomain}/{CallHistoryExporter.StoreDataPath}");
+                    var names = ContactNames.Empty;
+                    using (var book = await DatabaseFile.OpenOptionalFromBackupAsync(source, MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (book is not null)
+                        {
+                            names = ContactNames.Read(book);
+                        }
+                    }
+
+                    return await ExportCallsAsync(calls, names, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+            case ExportKind.Notes:
+                {
+                    using var notes = await RequireAsync(source, NotesExporter.Domain, NotesExporter.Path, cancellationToken).ConfigureAwait(false);
+                    return await ExportNotesAsync(notes, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+            case ExportKind.Calendar:
+                {
+                    using var calendar = await RequireAsync(source, CalendarExporter.Domain, CalendarExporter.Path, cancellationToken).ConfigureAwait(false);
+                    return ExportCalendar(calendar, destination, options, cancellationToken);
+                }
+
+            case ExportKind.Safari:
+                {
+                    var format = TableFormatOf(options.Format, kind);
+                    var counts = new Dictionary<string, long>(StringComparer.Ordinal) { ["visits"] = 0, ["bookmarks"] = 0 };
+                    var found = false;
+                    foreach (var domain in SafariExporter.Domains)
+                    {
+                        using (var history = await DatabaseFile.OpenFromBackupAsync(source, domain, SafariExporter.HistoryPath, cancellationToken).ConfigureAwait(false))
+                        {
+                            if (history is not null)
+                            {
+                                found = true;
+                                counts["visits"] += SafariExporter.ExportHistory(history, destination, format, domain == "HomeDomain" ? "safari-history" : "safari-history-app", options.TimeZone, cancellationToken);
+                            }
+                        }
+
+                        using (var bookmarks = await DatabaseFile.OpenFromBackupAsync(source, domain, SafariExporter.BookmarksPath, cancellationToken).ConfigureAwait(false))
+                        {
+                            if (bookmarks is not null)
+                            {
+                                found = true;
+                                counts["bookmarks"] += SafariExporter.ExportBookmarks(bookmarks, destination, format, cancellationToken);
+                            }
+                        }
+                    }
+
+                    if (!found)
+                    {
+                        throw new ExportException("the backup holds no Safari History.db or Bookmarks.db (Safari history is only in encrypted backups)", SafariExporter.HistoryPath);
+                    }
+
+                    return new ExportResult(kind, destination, counts);
+                }
+
+            case ExportKind.WhatsApp:
+                {
+                    using var chats = await RequireAsync(source, WhatsAppExporter.Domain, WhatsAppExporter.Path, cancellationToken).ConfigureAwait(false);
+                    return await ExportWhatsAppAsync(chats, source, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+            default:
+                throw new NotSupportedException($"Exporting {kind} is not implemented yet.");
+        }
+    }
+
+    /// <summary>Exports <paramref name="kind"/> from a loose database file (an sms.db or chat.db, an AddressBook.sqlitedb, ...).</summary>
+    public static async Task<ExportResult> RunAsync(ExportKind kind, string databasePath, string destination, ExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        options ??= new ExportOptions();
+        if (kind == ExportKind.Messages)
+        {
+            using var db = MessagesDatabase.Open(databasePath, null, options.AttachmentsRoot);
+            return await ExportMessagesAsync(db, destination, options, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var file = DatabaseFile.OpenPath(databasePath);
+        switch (kind)
+        {
+            case ExportKind.Contacts:
+                {
+                    var imagesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "AddressBookImages.sqlitedb");
+                    using var images = File.Exists(imagesPath) ? DatabaseFile.OpenPath(imagesPath) : null;
+                    return await ExportContactsAsync(file, images, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+            case ExportKind.Calls:
+                return await ExportCallsAsync(file, ContactNames.Empty, destination, options, progress, cancellationToken).ConfigureAwait(false);
+            case ExportKind.Notes:
+                return await ExportNotesAsync(file, destination, options, progress, cancellationToken).ConfigureAwait(false);
+            case ExportKind.Calendar:
+                return ExportCalendar(file, destination, options, cancellationToken);
+            case ExportKind.Safari:
+                {
+                    var format = TableFormatOf(options.Format, kind);
+                    var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+                    if (file.Schema.HasTable("history_visits"))
+                    {
+                        counts["visits"] = SafariExporter.ExportHistory(file, destination, format, "safari-history", options.TimeZone, cancellationToken);
+                    }
+                    else
+                    {
+                        counts["bookmarks"] = SafariExporter.ExportBookmarks(file, destination, format, cancellationToken);
+                    }
+
+                    return new ExportResult(kind, destination, counts);
+                }
+
+            case ExportKind.WhatsApp:
+                return await ExportWhatsAppAsync(file, null, destination, options, progress, cancellationToken).ConfigureAwait(false);
+            default:
+                throw new NotSupportedException($"Exporting {kind} is not implemented yet.");
+        }
+    }
+
+    private static async Task<DatabaseFile> RequireAsync(IBackupFileSource source, string domain, string path, CancellationToken cancellationToken) =>
+        await DatabaseFile.OpenFromBackupAsync(source, domain, path, cancellationToken).ConfigureAwait(false)
+        ?? throw new ExportException("the backup does not hold this file", $"{domain}/{path}");
+
+    private static async Task<ExportResult> ExportMessagesAsync(MessagesDatabase db, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var result = await new MessagesExporter(db).ExportAsync(destination, new MessagesExportOptions
+        {
+            Format = MessageFormatOf(options.Format, ExportKind.Messages),
+            Filter = options.Filter,
+            TimeZone = options.TimeZone,
+        }, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Messages, destination, new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["conversations"] = result.Conversations,
+            ["messages"] = result.Messages,
+            ["newMessages"] = result.NewMessages,
+            ["attachments"] = result.Attachments,
+            ["attachmentsCopied"] = result.AttachmentsCopied,
+            ["attachmentsMissing"] = result.AttachmentsMissing,
+            ["filesWritten"] = result.FilesWritten,
+            ["bodyDiagnostics"] = result.BodyDiagnostics,
+        });
+    }
+
+    private static async Task<ExportResult> ExportContactsAsync(DatabaseFile book, DatabaseFile? images, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (options.Format is not null && !options.Format.Equals("vcf", StringComparison.OrdinalIgnoreCase) && !options.Format.Equals("vcard", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Contacts export only as vcf, not '{options.Format}'.", nameof(options));
+        }
+
+        var result = await new ContactsExporter(book, images).ExportAsync(destination, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Contacts, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["contacts"] = result.Contacts, ["photos"] = result.WithPhoto });
+    }
+
+    private static async Task<ExportResult> ExportCallsAsync(DatabaseFile calls, ContactNames names, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var count = await new CallHistoryExporter(calls, names).ExportAsync(destination, TableFormatOf(options.Format, ExportKind.Calls), options.TimeZone, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Calls, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["calls"] = count });
+    }
+
+    private static async Task<ExportResult> ExportNotesAsync(DatabaseFile notes, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var format = options.Format?.ToLowerInvariant() switch
+        {
+            null or "md" or "markdown" => NoteFormat.Markdown,
+            "txt" or "text" => NoteFormat.Txt,
+            "html" => NoteFormat.Html,
+            var other => throw new ArgumentException($"Notes export as md, txt or html, not '{other}'.", nameof(options)),
+        };
+        var result = await new NotesExporter(notes).ExportAsync(destination, format, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Notes, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["notes"] = result.Notes, ["locked"] = result.Locked, ["failed"] = result.Failed });
+    }
+
+    private static ExportResult ExportCalendar(DatabaseFile calendar, string destination, ExportOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Format is not null && !options.Format.Equals("ics", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Calendar export only as ics, not '{options.Format}'.", nameof(options));
+        }
+
+        var events = CalendarExporter.Export(calendar, destination, cancellationToken);
+        return new ExportResult(ExportKind.Calendar, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["events"] = events });
+    }
+
+    private static async Task<ExportResult> ExportWhatsAppAsync(DatabaseFile chats, IBackupFileSource? source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var result = await new WhatsAppExporter(chats, source).ExportAsync(destination, MessageFormatOf(options.Format, ExportKind.WhatsApp), options.TimeZone, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.WhatsApp, destination, new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["chats"] = result.Chats,
+            ["messages"] = result.Messages,
+            ["media"] = result.Media,
+            ["mediaCopied"] = result.MediaCopied,
+        });
+    }
+
+    private static MessageFormat MessageFormatOf(string? format, ExportKind kind) => format?.ToLowerInvariant() switch
+    {
+        null or "html" => MessageFormat.Html,
+        "txt" or "text" => MessageFormat.Txt,
+        "csv" => MessageFormat.Csv,
+        "json" => MessageFormat.Json,
+        var other => throw new ArgumentException($"{kind} export as html, txt, csv or json, not '{other}'.", nameof(format)),
+    };
+
+    private static TableFormat TableFormatOf(string? format, ExportKind kind) => format?.ToLowerInvariant() switch
+    {
+        null or "csv" => TableFormat.Csv,
+        "json" => TableFormat.Json,
+        "html" => TableFormat.Html,
+        var other => throw new ArgumentException($"{kind} export as csv, json or html, not '{other}'.", nameof(format)),
+    };
+}

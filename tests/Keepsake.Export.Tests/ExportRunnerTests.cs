@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using Keepsake.BackupFormat;
+using Keepsake.Export.Tests.Support;
+using Keepsake.TestKit;
+using Microsoft.Data.Sqlite;
+
+namespace Keepsake.Export.Tests;
+
+public sealed class ExportRunnerTests
+{
+    private const string Mvt = "mvt-ios-backup";
+
+    private static long Sqlite3Count(string database, string sql) =>
+        long.Parse(ExternalTool.Run("sqlite3", [database, sql]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>Unfolds RFC 5545 content lines and returns (name, value) pairs; checks CRLF and the 75-octet limit.</summary>
+    internal static List<(string Name, string Value)> ParseICalendar(string path)
+    {
+        var text = File.ReadAllText(path);
+        var physical = text.Split("\r\n");
+        Assert.Equal(string.Empty, physical[^1]);
+        var lines = new List<string>();
+        foreach (var line in physical[..^1])
+        {
+            Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line);
+            if (line.StartsWith(' '))
+            {
+                lines[^1] += line[1..];
+            }
+            else
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines.Select(l => (l[..l.IndexOf(':', StringComparison.Ordinal)].Split(';')[0], l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..])).ToList();
+    }
+
+    [FixtureFact(Mvt)]
+    public async Task RunAsync_MvtBackupFolder_ExportsMessagesCalendarAndWhatsApp()
+    {
+        using var temp = new TempDirectory();
+        using var backup = BackupFolder.Open(Fixtures.Path(Mvt));
+
+        var messages = await ExportRunner.RunAsync(ExportKind.Messages, backup, temp.Combine("messages"), new ExportOptions { Format = "json" });
+        var smsDb = Fixtures.Path(Mvt, "3d", "3d0d7e5fb2ce288813306e4d4636395e047a3d28");
+        Assert.Equal(Sqlite3Count(smsDb, "SELECT COUNT(*) FROM message"), messages.Counts["messages"]);
+
+        var calendar = await ExportRunner.RunAsync(ExportKind.Calendar, backup, temp.Combine("calendar"));
+        var calendarDb = Fixtures.Path(Mvt, "20", "2041457d5fe04d39d0ab481178355df6781e6858");
+        Assert.Equal(Sqlite3Count(calendarDb, "SELECT COUNT(*) FROM CalendarItem"), calendar.Counts["events"]);
+        var ics = ParseICalendar(Directory.GetFiles(temp.Combine("calendar"), "*.ics").Single());
+        Assert.Equal(("BEGIN", "VCALENDAR"), ics[0]);
+        Assert.Equal(calendar.Counts["events"], ics.Count(l => l == ("BEGIN", "VEVENT")));
+        Assert.Equal(ics.Count(l => l.Name == "BEGIN"), ics.Count(l => l.Name == "END"));
+
+        var whatsapp = await ExportRunner.RunAsync(ExportKind.WhatsApp, backup, temp.Combine("whatsapp"), new ExportOptions { Format = "json" });
+        var chatStorage = Fixtures.Path(Mvt, "7c", "7c7fba66680ef796b916b067077cc246adacf01d");
+        Assert.Equal(Sqlite3Count(chatStorage, "SELECT COUNT(*) FROM ZWAMESSAGE"), whatsapp.Counts["messages"]);
+        Assert.Equal(Sqlite3Count(chatStorage, "SELECT COUNT(*) FROM ZWACHATSESSION"), whatsapp.Counts["chats"]);
+
+        var missing = await Assert.ThrowsAsync<ExportException>(() => ExportRunner.RunAsync(ExportKind.Contacts, backup, temp.Combine("contacts")));
+        Assert.Contains("AddressBook.sqlitedb", missing.Message, StringComparison.Ordinal);
+    }
+
+    [ToolFact("sqlite3")]
+    public async Task RunAsync_LooseWhatsAppAndSafari_CountsEqualSqlite3()
+    {
+        using var temp = new TempDirectory();
+        if (Fixtures.Exists("ileapp-public-images/whatsapp-chatstorage-hickman-ios15.3.1"))
+        {
+            var copy = Fixtures.CopySqlite("ileapp-public-images/whatsapp-chatstorage-hickman-ios15.3.1/ChatStorage.sqlite", temp);
+            var result = await ExportRunner.RunAsync(ExportKind.WhatsApp, copy, temp.Combine("wa"), new ExportOptions { Format = "json" });
+            Assert.Equal(Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWAMESSAGE"), result.Counts["messages"]);
+            Assert.Equal(Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWACHATSESSION"), result.Counts["chats"]);
+            var media = Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWAMESSAGE m JOIN ZWAMEDIAITEM i ON i.Z_PK = m.ZMEDIAITEM WHERE i.ZMEDIALOCALPATH IS NOT NULL OR m.ZMESSAGETYPE <> 0");
+            Assert.Equal(media, result.Counts["media"]);
+            long rows = 0;
+            foreach (var file in Directory.GetFiles(temp.Combine("wa"), "*.json"))
+            {
+                using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+                rows += document.RootElement.GetProperty("messages").GetArrayLength();
+            }
+
+            Assert.Equal(result.Counts["messages"], rows);
+        }
+
+        if (Fixtures.Exists("plaso-apple-dbs/History.db"))
+        {
+            var copy = Fixtures.CopySqlite("plaso-apple-dbs/History.db", temp);
+            var result = await ExportRunner.RunAsync(ExportKind.Safari, copy, temp.Combine("safari"), new ExportOptions { Format = "csv" });
+            var expected = Sqlite3Count(copy, "SELECT COUNT(*) FROM history_visits");
+            Assert.Equal(expected, result.Counts["visits"]);
+            var rows = CsvReader.Parse(File.ReadAllText(temp.Combine("safari", "safari-history.csv")));
+            Assert.Equal(expected + 1, rows.Count);
+            Assert.All(rows.Skip(1), r => Assert.StartsWith("http", r[3], StringComparison.Ordinal));
+            Assert.All(rows.Skip(1), r => Assert.StartsWith("2017-", r[1], StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_CallHistory_NamesAndDirectionsInCsvAndJson()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("CallHistory.storedata");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE ZCALLRECORD (Z_PK INTEGER PRIMARY KEY, ZDATE TIMESTAMP, ZDURATION FLOAT, ZADDRESS BLOB, ZNAME VARCHAR, ZORIGINATED INTEGER, ZANSWERED INTEGER, ZCALLTYPE INTEGER, ZSERVICE_PROVIDER VARCHAR, ZISO_COUNTRY_CODE VARCHAR);
+                INSERT INTO ZCALLRECORD VALUES (1, 700000000.5, 65.0, CAST('+15551234567' AS BLOB), NULL, 1, 1, 1, 'com.apple.Telephony', 'us');
+                INSERT INTO ZCALLRECORD VALUES (2, 700000100.0, 0.0, '+15550000000', 'Pizza, "Best"', 0, 0, 8, 'com.apple.FaceTime', 'us');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var csv = await ExportRunner.RunAsync(ExportKind.Calls, path, temp.Combine("csv"));
+        Assert.Equal(2, csv.Counts["calls"]);
+        var rows = CsvReader.Parse(File.ReadAllText(temp.Combine("csv", "calls.csv")));
+        Assert.Equal(["id", "date", "direction", "answered", "missed", "duration_seconds", "address", "name", "type", "service", "country"], rows[0]);
+        Assert.Equal(["1", "2023-03-08T20:26:40.500+00:00", "outgoing", "true", "false", "65", "+15551234567", "", "phone", "com.apple.Telephony", "us"], rows[1]);
+        Assert.Equal("missed", rows[0][4]);
+        Assert.Equal("true", rows[2][4]);
+        Assert.Equal("Pizza, \"Best\"", rows[2][7]);
+
+        await ExportRunner.RunAsync(ExportKind.Calls, path, temp.Combine("json"), new ExportOptions { Format = "json" });
+        using var document = JsonDocument.Parse(File.ReadAllBytes(temp.Combine("json", "calls.json")));
+        Assert.Equal("facetime-video", document.RootElement[1].GetProperty("type").GetString());
+        Assert.Equal(65, document.RootElement[0].GetProperty("duration_seconds").GetDouble());
+
+        await Assert.ThrowsAsync<ArgumentException>(() => ExportRunner.RunAsync(ExportKind.Calls, path, temp.Combine("x"), new ExportOptions { Format = "pdf" }));
+    }
+
+    [Fact]
+    public async Task RunAsync_GeneratedCalendar_WritesValidICalendar()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("Calendar.sqlitedb");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE Calendar (ROWID INTEGER PRIMARY KEY, title TEXT);
+                CREATE TABLE Location (ROWID INTEGER PRIMARY KEY, title TEXT, address TEXT);
+                CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT, description TEXT, start_date REAL, end_date REAL, all_day INTEGER, calendar_id INTEGER, location_id INTEGER, url TEXT, UUID TEXT);
+                INSERT INTO Calendar VALUES (1, 'Work; stuff');
+                INSERT INTO Location VALUES (1, 'Office', '1 Main St, Springfield');
+                INSERT INTO CalendarItem VALUES (1, 'Meeting, important; really', 'Line one
+                Line two with a very long description that certainly goes past the seventy-five octet limit of RFC 5545 — with dashes and é', 700000000, 700003600, 0, 1, 1, 'https://example.com/a', 'UUID-1');
+                INSERT INTO CalendarItem VALUES (2, 'Holiday', NULL, 699926400, 700012800, 1, 1, NULL, NULL, 'UUID-2');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var result = await ExportRunner.RunAsync(ExportKind.Calendar, path, temp.Combine("out"));
+        Assert.Equal(2, result.Counts["events"]);
+        var lines = ParseICalendar(Directory.GetFiles(temp.Combine("out"), "*.ics").Single());
+        Assert.Contains(("SUMMARY", "Meeting\\, important\\; really"), lines);
+        Assert.Contains(("DTSTART", "20230308T202640Z"), lines);
+        Assert.Contains(("DTEND", "20230308T212640Z"), lines);
+        Assert.Contains(("DTSTART", "20230308"), lines);
+        Assert.Contains(("DTEND", "20230309"), lines);
+        Assert.Contains(("LOCATION", "Office\\, 1 Main St\\, Springfield"), lines);
+        Assert.Contains(lines, l => l.Name == "DESCRIPTION" && l.Value.Contains("\\n", StringComparison.Ordinal) && l.Value.EndsWith("é", StringComparison.Ordinal));
+        Assert.Equal(2, lines.Count(l => l.Name == "UID"));
+        Assert.Equal(2, lines.Count(l => l.Name == "DTSTAMP"));
+    }
+}
