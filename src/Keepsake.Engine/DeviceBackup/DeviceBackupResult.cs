@@ -1,0 +1,33 @@
+using Keepsake.Repository;
+using Keepsake.Repository.Snapshots;
+
+namespace Keepsake.Engine.DeviceBackup;
+
+/// <summary>What a device backup did.</summary>
+public sealed record DeviceBackupResult
+{
+    public required string Udid { get; init; }
+
+    public required string DeviceName { get; init; }
+
+    public required Snapshot Snapshot { get; init; }
+
+    /// <summary>The device's previous snapshot, when there was one.</summary>
+    public Snapshot? Previous { get; init; }
+
+    /// <summary>Changes since <see cref="Previous"/>, in the backup's own files (restic diff modifiers).</summary>
+    public required IReadOnlyList<SnapshotChange> Changes { get; init; }
+
+    public required BackupResult Stored { get; init; }
+
+    public required bool WasFull { get; init; }
+
+    public required bool IsEncrypted { get; init; }
+
+    public required string WorkingCopy { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>Things the user should know (an unencrypted backup leaves data out...).</summary>
+    public required IReadOnlyList<string> Warnings { get; init; }
+}
