@@ -6,6 +6,7 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "device") return Device.DeviceBackupBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
         Console.Error.WriteLine("usage: Keepsake.Benchmarks <benchmark> [options]");
         return args.Length == 0 ? 2 : 0;
     }
