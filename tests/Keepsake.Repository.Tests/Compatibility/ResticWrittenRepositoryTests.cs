@@ -40,6 +40,21 @@ public sealed class ResticWrittenRepositoryTests
         await repo.RestoreAsync(snapshots[1], restored2);
         TestData.AssertSameTree(source, Path.Combine(restored2, full.TrimStart('/')));
 
+        // Our tree serializer writes restic's bytes for restic's trees (times compared at 100 ns).
+        var trees = 0;
+        await foreach (var entry in repo.EnumerateAsync(snapshots[1]))
+        {
+            if (entry.Node is { Type: Trees.NodeType.Dir, Subtree: { } treeId })
+            {
+                var raw = System.Text.Encoding.UTF8.GetString(await repo.LoadBlobAsync(BlobType.Tree, treeId));
+                var reserialized = System.Text.Encoding.UTF8.GetString(Trees.TreeJson.Serialize(Trees.TreeJson.Parse(System.Text.Encoding.UTF8.GetBytes(raw), treeId)));
+                Assert.Equal(NormalizeTimes(raw), NormalizeTimes(reserialized));
+                trees++;
+            }
+        }
+
+        Assert.True(trees >= 4);
+
         // Read API: one file as a lazy stream.
         await using var stream = await repo.OpenFileAsync(snapshots[1], full + "/dir2/later.txt");
         using var reader = new StreamReader(stream);
@@ -86,6 +101,15 @@ public sealed class ResticWrittenRepositoryTests
         Assert.True(theirs.Count > 5, $"expected many chunks, got {theirs.Count}");
         Assert.Equal(theirs, ours);
     }
+
+    private static string NormalizeTimes(string json) =>
+        System.Text.RegularExpressions.Regex.Replace(json, @"(\d{2}:\d{2}:\d{2})(\.\d+)?", m =>
+        {
+            var fraction = m.Groups[2].Success ? m.Groups[2].Value[1..] : string.Empty;
+            fraction = fraction.Length > 7 ? fraction[..7] : fraction;
+            fraction = fraction.TrimEnd('0');
+            return m.Groups[1].Value + (fraction.Length > 0 ? "." + fraction : string.Empty);
+        });
 
     private static void CopyFolder(string from, string to)
     {
