@@ -12,6 +12,8 @@ internal static class CommandLine
         root.Options.Add(CommonOptions.Vault);
         foreach (var command in new[]
                  {
+                     BackupCommand.Create(),
+                     SimulatorCommand.Create(),
                      BackupsCommand.Create(),
                      InfoCommand.Create(),
                      LsCommand.Create(),

@@ -1,4 +1,8 @@
 using Keepsake.BackupFormat;
+using Keepsake.Device.Lockdown;
+using Keepsake.Device.Services.MobileBackup2;
+using Keepsake.Device.Transport;
+using Keepsake.Device.Usbmux;
 using Keepsake.Plist;
 using Keepsake.Primitives;
 using Keepsake.Repository;
@@ -50,6 +54,16 @@ internal static class ErrorReporter
                 return (ExitCodes.CorruptData, $"corrupt property list: {plist.Message}");
             case PathEscapeException escape:
                 return (ExitCodes.CorruptData, escape.Message);
+            case NoDeviceException none:
+                return (ExitCodes.NoDevice, none.Message);
+            case LockdownException lockdown:
+                return (ExitCodes.DeviceError, lockdown.Message);
+            case UsbmuxException usbmux:
+                return (ExitCodes.DeviceError, $"usbmuxd: {usbmux.Message}");
+            case MobileBackup2Exception backup:
+                return (ExitCodes.DeviceError, $"the iPhone's backup service failed: {backup.Message}");
+            case DeviceProtocolException protocol:
+                return (ExitCodes.DeviceError, $"the connection to the iPhone failed: {protocol.Message}");
             case VaultNotFoundException vault:
                 return (ExitCodes.VaultNotFound, vault.Message);
             case WrongPasswordException:

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Keepsake.Device.Simulator;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake simulator</c>: run the simulated iPhone (a fake usbmuxd with one phone) until stopped.</summary>
+internal static class SimulatorCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string?>("--listen") { Description = "Where the fake usbmuxd listens: UNIX:/path or 127.0.0.1:PORT (default: a socket in the temp folder).", HelpName = "ADDRESS" };
+        var phone = new Option<string?>("--phone") { Description = "Serve the phone contents of DIR (DIR/<Domain>/<relative path>) instead of the built-in phone.", HelpName = "DIR" };
+        var state = new Option<string?>("--state") { Description = "Keep the phone's pairings, keys and backup state in DIR (default: in Keepsake's data folder).", HelpName = "DIR" };
+        var command = new Command("simulator", "Run the simulated iPhone until stopped (Ctrl+C). It first prints the USBMUXD_SOCKET_ADDRESS=... line that Keepsake and libimobiledevice tools use to reach it.")
+        {
+            listen, phone, state,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var stateFolder = parse.GetValue(state) ?? Path.Combine(DeviceAccess.DataFolder(), "simulator");
+            Directory.CreateDirectory(stateFolder);
+            var address = parse.GetValue(listen) ?? "UNIX:" + Path.Combine(Path.GetTempPath(), "keepsake-simulator.sock");
+            await using var host = await SimulatorHost.StartAsync(
+                new SimulatorOptions { ListenAddress = address, PhoneFolder = parse.GetValue(phone), StateFolder = stateFolder },
+                cancellationToken);
+            Console.WriteLine($"USBMUXD_SOCKET_ADDRESS={host.UsbmuxdSocketAddress}");
+            Console.Out.Flush();
+            Console.Error.WriteLine($"Simulated iPhone {host.Udid} serving {host.PhoneFolder}. Press Ctrl+C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
