@@ -69,7 +69,7 @@ public sealed class RepositoryTests
         }
 
         var expected = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(p => new FileInfo(p).LinkTarget is null).ToList();
-        Assert.Equal(expected.Count, files.Count(f => f.Node.Type == Trees.NodeType.File));
+        Assert.Equal(expected.Count, files.Count(f => f.Node.Type == Keepsake.Repository.Trees.NodeType.File));
         foreach (var path in expected)
         {
             await using var stream = await repo.OpenFileAsync(result.Snapshot, path);

@@ -44,10 +44,10 @@ public sealed class ResticWrittenRepositoryTests
         var trees = 0;
         await foreach (var entry in repo.EnumerateAsync(snapshots[1]))
         {
-            if (entry.Node is { Type: Trees.NodeType.Dir, Subtree: { } treeId })
+            if (entry.Node is { Type: Keepsake.Repository.Trees.NodeType.Dir, Subtree: { } treeId })
             {
                 var raw = System.Text.Encoding.UTF8.GetString(await repo.LoadBlobAsync(BlobType.Tree, treeId));
-                var reserialized = System.Text.Encoding.UTF8.GetString(Trees.TreeJson.Serialize(Trees.TreeJson.Parse(System.Text.Encoding.UTF8.GetBytes(raw), treeId)));
+                var reserialized = System.Text.Encoding.UTF8.GetString(Keepsake.Repository.Trees.TreeJson.Serialize(Keepsake.Repository.Trees.TreeJson.Parse(System.Text.Encoding.UTF8.GetBytes(raw), treeId)));
                 Assert.Equal(NormalizeTimes(raw), NormalizeTimes(reserialized));
                 trees++;
             }
