@@ -18,6 +18,9 @@ public sealed record ExportOptions
     /// <summary>Time zone of the timestamps written (stated in the files). Default UTC.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
+    /// <summary>Photos only: also copy each photo into <c>albums/&lt;album&gt;/</c>.</summary>
+    public bool PhotosByAlbum { get; init; }
+
     /// <summary>Loose messages database only: the folder that <c>~</c> in attachment paths stands for.</summary>
     public string? AttachmentsRoot { get; init; }
 }

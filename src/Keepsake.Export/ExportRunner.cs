@@ -5,7 +5,9 @@ using Keepsake.Export.Contacts;
 using Keepsake.Export.Databases;
 using Keepsake.Export.Messages;
 using Keepsake.Export.Notes;
+using Keepsake.Export.Photos;
 using Keepsake.Export.Safari;
+using Keepsake.Export.Voicemail;
 using Keepsake.Export.WhatsApp;
 
 namespace Keepsake.Export;
@@ -110,8 +112,29 @@ public static class ExportRunner
                     return await ExportWhatsAppAsync(chats, source, destination, options, progress, cancellationToken).ConfigureAwait(false);
                 }
 
+            case ExportKind.Voicemail:
+                {
+                    using var voicemail = await RequireAsync(source, VoicemailExporter.Domain, VoicemailExporter.Path, cancellationToken).ConfigureAwait(false);
+                    var names = ContactNames.Empty;
+                    using (var book = await DatabaseFile.OpenOptionalFromBackupAsync(source, MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (book is not null)
+                        {
+                            names = ContactNames.Read(book);
+                        }
+                    }
+
+                    return await ExportVoicemailAsync(voicemail, source, names, destination, options, cancellationToken).ConfigureAwait(false);
+                }
+
+            case ExportKind.Photos:
+                {
+                    using var photos = await RequireAsync(source, PhotosExporter.Domain, PhotosExporter.Path, cancellationToken).ConfigureAwait(false);
+                    return await ExportPhotosAsync(photos, source, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                }
+
             default:
-                throw new NotSupportedException($"Exporting {kind} is not implemented yet.");
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown export kind.");
         }
     }
 
@@ -161,8 +184,12 @@ public static class ExportRunner
 
             case ExportKind.WhatsApp:
                 return await ExportWhatsAppAsync(file, null, destination, options, progress, cancellationToken).ConfigureAwait(false);
+            case ExportKind.Voicemail:
+                return await ExportVoicemailAsync(file, null, ContactNames.Empty, destination, options, cancellationToken).ConfigureAwait(false);
+            case ExportKind.Photos:
+                return await ExportPhotosAsync(file, null, destination, options, progress, cancellationToken).ConfigureAwait(false);
             default:
-                throw new NotSupportedException($"Exporting {kind} is not implemented yet.");
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown export kind.");
         }
     }
 
@@ -242,6 +269,18 @@ public static class ExportRunner
             ["media"] = result.Media,
             ["mediaCopied"] = result.MediaCopied,
         });
+    }
+
+    private static async Task<ExportResult> ExportVoicemailAsync(DatabaseFile voicemail, IBackupFileSource? source, ContactNames names, string destination, ExportOptions options, CancellationToken cancellationToken)
+    {
+        var (count, audio) = await new VoicemailExporter(voicemail, source, names).ExportAsync(destination, TableFormatOf(options.Format, ExportKind.Voicemail), options.TimeZone, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Voicemail, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["voicemails"] = count, ["audioCopied"] = audio });
+    }
+
+    private static async Task<ExportResult> ExportPhotosAsync(DatabaseFile photos, IBackupFileSource? source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var result = await new PhotosExporter(photos, source).ExportAsync(destination, TableFormatOf(options.Format, ExportKind.Photos), options.PhotosByAlbum, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Photos, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["assets"] = result.Assets, ["copied"] = result.Copied, ["missing"] = result.Missing });
     }
 
     private static MessageFormat MessageFormatOf(string? format, ExportKind kind) => format?.ToLowerInvariant() switch
