@@ -23,6 +23,13 @@ public sealed class BackupOptions
     /// <summary>Ignore any parent and read every file.</summary>
     public bool NoParent { get; init; }
 
+    /// <summary>
+    /// Where the folder appears inside the snapshot, as an absolute '/'-separated path (for example
+    /// "/Backup/00008030-001A"). Default: its real absolute path, as restic stores it. Use this when
+    /// the folder was staged somewhere temporary. Folders above it take the source folder's metadata.
+    /// </summary>
+    public string? PathInSnapshot { get; init; }
+
     /// <summary>The snapshot's time (default: now).</summary>
     public DateTimeOffset? Time { get; init; }
 }

@@ -27,7 +27,17 @@ public sealed partial class Repository
         }
 
         var host = options.Host ?? Options.Hostname;
-        var paths = options.Paths ?? [source];
+        string[]? virtualComponents = null;
+        if (options.PathInSnapshot is { } inSnapshot)
+        {
+            virtualComponents = inSnapshot.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (!inSnapshot.StartsWith('/') || virtualComponents.Length == 0 || virtualComponents.Any(c => c is "." or ".." || c.Contains('\\', StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"PathInSnapshot must be an absolute '/'-separated path without '.' or '..' segments: '{inSnapshot}'.", nameof(options));
+            }
+        }
+
+        var paths = options.Paths ?? [virtualComponents is null ? source : "/" + string.Join('/', virtualComponents)];
         await using var repoLock = (await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
 
@@ -41,7 +51,7 @@ public sealed partial class Repository
         var run = new BackupRun(this, index, progress, cancellationToken);
         try
         {
-            var root = await run.SaveRootAsync(source, parent?.Tree).ConfigureAwait(false);
+            var root = await run.SaveRootAsync(source, virtualComponents, parent?.Tree).ConfigureAwait(false);
             await run.Saver.FlushAsync(cancellationToken).ConfigureAwait(false);
             var (uid, gid) = NativeMethods.CurrentIds();
             var snapshot = await SaveSnapshotAsync(
@@ -120,11 +130,11 @@ public sealed partial class Repository
 
         public IReadOnlyList<string> Errors => _errors;
 
-        public async Task<ObjectId> SaveRootAsync(string source, ObjectId? parentRoot)
+        public async Task<ObjectId> SaveRootAsync(string source, string[]? virtualComponents, ObjectId? parentRoot)
         {
             // Components of the absolute path: "/a/b/c" → ["a", "b", "c"] under the root "/".
             var rootPrefix = Path.GetPathRoot(source) ?? "/";
-            var components = source[rootPrefix.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+            var components = virtualComponents ?? source[rootPrefix.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
 
             // Find the parent's tree for each level along the path.
             var parentTrees = new ObjectId?[components.Length + 1];
@@ -145,7 +155,7 @@ public sealed partial class Repository
             var subtree = await SaveDirectoryAsync(source, parentTrees[components.Length]).ConfigureAwait(false);
             for (var i = components.Length - 1; i >= 0; i--)
             {
-                var path = rootPrefix + string.Join(Path.DirectorySeparatorChar, components[..(i + 1)]);
+                var path = virtualComponents is null ? rootPrefix + string.Join(Path.DirectorySeparatorChar, components[..(i + 1)]) : source;
                 var node = NodeFactory.FromPath(path, components[i]) ?? throw new DirectoryNotFoundException($"{path} vanished during the backup.");
                 var dirNode = WithSubtree(node, subtree);
                 subtree = await SaveTreeAsync(new Tree([dirNode])).ConfigureAwait(false);

@@ -56,4 +56,27 @@ public sealed class ResticCompatibilityTests
         Assert.All(snapshots, s => Assert.Equal(Path.GetFullPath(source), s.GetProperty("paths")[0].GetString()));
         Assert.Contains(snapshots, s => s.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).SequenceEqual(["udid:abc", "ios:17.4"]));
     }
+
+    [ToolFact("restic")]
+    public async Task BackupAsync_PathInSnapshot_ResticRestoresUnderThatPath()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        var source = dir.Combine("staging-123");
+        TestData.CreateTree(source, seed: 12, files: 4);
+        using var password = Secret.FromString(Restic.Password);
+        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, Fast);
+        var result = await repo.BackupAsync(source, new BackupOptions { PathInSnapshot = "/Backup/00008030-001A", Host = "ann-iphone" });
+        Assert.Equal(["/Backup/00008030-001A"], result.Snapshot.Paths);
+        await using (var stream = await repo.OpenFileAsync(result.Snapshot, "/Backup/00008030-001A/empty.txt"))
+        {
+            Assert.Equal(0, stream.Length);
+        }
+
+        Restic.Check(repoPath);
+        var restored = dir.Combine("restored");
+        Restic.Run(repoPath, "--no-lock", "restore", "latest", "--target", restored).EnsureSuccess("restic restore");
+        TestData.AssertSameTree(source, Path.Combine(restored, "Backup", "00008030-001A"));
+        await Assert.ThrowsAsync<ArgumentException>(() => repo.BackupAsync(source, new BackupOptions { PathInSnapshot = "relative/x" }));
+    }
 }
