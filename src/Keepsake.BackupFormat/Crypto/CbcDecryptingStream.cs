@@ -14,6 +14,7 @@ public sealed class CbcDecryptingStream : Stream
 {
     private const int BlockSize = 16;
     private const int DefaultBufferSize = 256 * 1024;
+    private const int DirectThreshold = 16 * 1024;
 
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -112,7 +113,9 @@ public sealed class CbcDecryptingStream : Stream
                 return 0;
             }
 
-            var direct = FillAndDecrypt(buffer);
+            var direct = buffer.Length >= DirectThreshold && buffer.Length >= _cipherLength
+                ? ReadDirect(buffer)
+                : FillAndDecrypt(buffer);
             if (direct > 0)
             {
                 return direct;
@@ -235,6 +238,79 @@ public sealed class CbcDecryptingStream : Stream
 
         _cipherLength = 0;
         return SetReleased(destination, finalTarget, length - pad, length);
+    }
+
+    /// <summary>
+    /// Large reads: ciphertext goes straight into the caller's buffer and is decrypted in place
+    /// (one copy fewer). The last full block and any partial one are carried to the next call.
+    /// </summary>
+    private int ReadDirect(Span<byte> destination)
+    {
+        var have = _cipherLength;
+        _cipher.AsSpan(0, have).CopyTo(destination);
+        _cipherLength = 0;
+        var endOfStream = false;
+        while (have < destination.Length)
+        {
+            var n = _inner.Read(destination[have..]);
+            if (n == 0)
+            {
+                endOfStream = true;
+                break;
+            }
+
+            have += n;
+            _cipherTotal += n;
+        }
+
+        if (!endOfStream)
+        {
+            var release = (have / BlockSize * BlockSize) - BlockSize;
+            Span<byte> nextIv = stackalloc byte[BlockSize];
+            destination.Slice(release - BlockSize, BlockSize).CopyTo(nextIv);
+            destination[release..have].CopyTo(_cipher);
+            _cipherLength = have - release;
+            _aes.DecryptCbc(destination[..release], _iv, destination[..release], PaddingMode.None);
+            nextIv.CopyTo(_iv);
+            return release;
+        }
+
+        _finished = true;
+        if (have % BlockSize != 0)
+        {
+            destination[..have].Clear();
+            throw new BackupFormatException(BackupFormatError.CorruptBlob, _name, $"the encrypted data is {_cipherTotal} bytes long, not a multiple of 16");
+        }
+
+        if (have == 0)
+        {
+            return 0;
+        }
+
+        _aes.DecryptCbc(destination[..have], _iv, destination[..have], PaddingMode.None);
+        if (!_removePadding)
+        {
+            return have;
+        }
+
+        var pad = destination[have - 1];
+        var valid = pad is >= 1 and <= BlockSize;
+        if (valid)
+        {
+            foreach (var b in destination.Slice(have - pad, pad))
+            {
+                valid &= b == pad;
+            }
+        }
+
+        if (!valid)
+        {
+            destination[..have].Clear();
+            throw new BackupFormatException(BackupFormatError.CorruptBlob, _name, "the decrypted data has invalid PKCS#7 padding (wrong key, or damaged or truncated data)");
+        }
+
+        destination[(have - pad)..have].Clear();
+        return have - pad;
     }
 
     private int SetReleased(Span<byte> destination, Span<byte> target, int plainLength, int decrypted)

@@ -15,7 +15,7 @@ public sealed class CbcDecryptingStreamTests
     {
         var plain = RandomNumberGenerator.GetBytes(size);
         var cipher = Encrypt(plain);
-        foreach (var readSize in new[] { 1, 2, 7, 16, 17, 100, 4096, 1 << 20 })
+        foreach (var readSize in new[] { 1, 2, 7, 16, 17, 100, 4096, 16_389, 1 << 20 })
         {
             using var stream = new CbcDecryptingStream(new MemoryStream(cipher), Key, bufferSize: 64);
             Assert.Equal(plain, ReadAll(stream, readSize));
@@ -29,10 +29,11 @@ public sealed class CbcDecryptingStreamTests
         var cipher = Encrypt(plain);
         using var stream = new CbcDecryptingStream(new MemoryStream(cipher), Key);
         var output = new MemoryStream();
-        var buffer = new byte[777];
+        var buffer = new byte[40_000];
         var toggle = false;
         int n;
-        while ((n = toggle ? stream.Read(buffer.AsSpan()) : stream.Read(buffer, 0, buffer.Length)) > 0)
+        // Alternate small (buffered path) and large (decrypt-in-place path) reads.
+        while ((n = toggle ? stream.Read(buffer.AsSpan(0, 20_011)) : stream.Read(buffer, 0, 777)) > 0)
         {
             output.Write(buffer, 0, n);
             toggle = !toggle;
