@@ -180,6 +180,24 @@ public sealed class BackupWriterTests
         Assert.Empty(Directory.GetFiles(folder, "*" + BackupExtractor.PartialSuffix, SearchOption.AllDirectories));
     }
 
+    [ToolFact("openssl")]
+    public void AddFile_EncryptedBlob_DecryptsWithOpenSslEnc()
+    {
+        using var dir = new TempDirectory();
+        using var password = Secret.FromString("pw");
+        var folder = WriteSample(dir.Combine("backup"), password);
+        using var backup = BackupFolder.Open(folder, password);
+        foreach (var (domain, path, content) in SampleFiles.Where(f => f.Content.Length < 1000))
+        {
+            var entry = backup.FindEntry(domain, path)!;
+            var key = backup.ClassKeys!.UnwrapPrefixedKey(entry.EncryptionKey, entry.ProtectionClass, path);
+            var output = dir.Combine("plain-" + entry.FileId);
+            ExternalTool.Run("openssl", ["enc", "-d", "-aes-256-cbc", "-K", Convert.ToHexString(key), "-iv", new string('0', 32), "-in", Path.Combine(folder, entry.FileId[..2], entry.FileId), "-out", output])
+                .EnsureSuccess("openssl enc -d");
+            Assert.Equal(content, File.ReadAllBytes(output));
+        }
+    }
+
     [ToolFact("plistutil")]
     public void Complete_Plists_ParseWithPlistutil()
     {
