@@ -289,7 +289,8 @@ public static class ExportRunner
         "txt" or "text" => MessageFormat.Txt,
         "csv" => MessageFormat.Csv,
         "json" => MessageFormat.Json,
-        var other => throw new ArgumentException($"{kind} export as html, txt, csv or json, not '{other}'.", nameof(format)),
+        "pdf" => MessageFormat.Pdf,
+        var other => throw new ArgumentException($"{kind} export as html, txt, csv, json or pdf, not '{other}'.", nameof(format)),
     };
 
     private static TableFormat TableFormatOf(string? format, ExportKind kind) => format?.ToLowerInvariant() switch

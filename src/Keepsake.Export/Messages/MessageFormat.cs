@@ -14,4 +14,7 @@ public enum MessageFormat
 
     /// <summary>Self-contained HTML per conversation plus index.html.</summary>
     Html,
+
+    /// <summary>Printable PDF per conversation (Courier, WinAnsi: Latin text only).</summary>
+    Pdf,
 }

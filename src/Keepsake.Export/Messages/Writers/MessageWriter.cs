@@ -20,6 +20,7 @@ internal abstract class MessageWriter : IDisposable
         MessageFormat.Csv => "csv",
         MessageFormat.Json => "json",
         MessageFormat.Html => "html",
+        MessageFormat.Pdf => "pdf",
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
@@ -29,6 +30,7 @@ internal abstract class MessageWriter : IDisposable
         MessageFormat.Csv => new CsvMessageWriter(new StreamWriter(stream, ExportFiles.Utf8, 1 << 16), zone),
         MessageFormat.Json => new JsonMessageWriter(stream, zone),
         MessageFormat.Html => new HtmlMessageWriter(new StreamWriter(stream, ExportFiles.Utf8, 1 << 16), zone),
+        MessageFormat.Pdf => new PdfMessageWriter(stream, zone),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
