@@ -262,12 +262,12 @@ public sealed partial class Repository
                 await using (stream.ConfigureAwait(false))
                 {
                     var chunks = new ChunkReader(stream, _repository.Polynomial);
-                    while (await chunks.NextAsync(_cancellationToken).ConfigureAwait(false) is { } chunk)
+                    while (await chunks.NextPooledAsync(_cancellationToken).ConfigureAwait(false) is var (buffer, length))
                     {
-                        var id = new ObjectId(SHA256.HashData(chunk));
+                        var id = new ObjectId(SHA256.HashData(buffer.AsSpan(0, length)));
                         content.Add(id);
-                        read += chunk.Length;
-                        await Saver.SaveAsync(BlobType.Data, id, chunk).ConfigureAwait(false);
+                        read += length;
+                        await Saver.SaveAsync(BlobType.Data, id, buffer, length, pooled: true).ConfigureAwait(false);
                     }
                 }
             }

@@ -60,59 +60,65 @@ public sealed partial class Repository
             }
         }
 
-        foreach (var (packId, indexed) in index.Packs)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!stored.TryGetValue(packId, out var size))
+        // Packs are checked in parallel (each worker reads, hashes and decrypts a whole pack).
+        var packErrors = new System.Collections.Concurrent.ConcurrentBag<CheckProblem>();
+        await Parallel.ForEachAsync(
+            index.Packs,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
+            async (pack, token) =>
             {
-                errors.Add(new CheckProblem("pack", packId.ToString(), $"missing, but index {packIndexFile[packId].ToShortString()} lists {indexed.Count} blobs in it"));
-                continue;
-            }
-
-            try
-            {
-                List<PackedBlob> header;
-                if (readData)
+                var (packId, indexed) = (pack.Key, pack.Value);
+                if (!stored.TryGetValue(packId, out var size))
                 {
-                    var bytes = await Backend.LoadAsync(FileType.Pack, packId.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    bytesRead += bytes.Length;
-                    if (ObjectId.Hash(bytes) != packId)
-                    {
-                        errors.Add(new CheckProblem("pack", packId.ToString(), "its content does not hash to its name"));
-                    }
+                    packErrors.Add(new CheckProblem("pack", packId.ToString(), $"missing, but index {packIndexFile[packId].ToShortString()} lists {indexed.Count} blobs in it"));
+                    return;
+                }
 
-                    header = ParseHeaderFromBytes(packId, bytes);
-                    foreach (var blob in header)
+                try
+                {
+                    List<PackedBlob> header;
+                    if (readData)
                     {
-                        try
+                        var bytes = await Backend.LoadAsync(FileType.Pack, packId.ToString(), cancellationToken: token).ConfigureAwait(false);
+                        Interlocked.Add(ref bytesRead, bytes.Length);
+                        if (ObjectId.Hash(bytes) != packId)
                         {
-                            DecodeBlob(blob, bytes.AsSpan((int)blob.Offset, blob.Length));
+                            packErrors.Add(new CheckProblem("pack", packId.ToString(), "its content does not hash to its name"));
                         }
-                        catch (RepositoryCorruptedException e)
-                        {
-                            errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
-                        }
-                    }
-                }
-                else
-                {
-                    header = await LoadPackHeaderAsync(packId, size, cancellationToken).ConfigureAwait(false);
-                }
 
-                var inHeader = header.Select(b => (b.Id, b.Type, b.Offset, b.Length)).ToHashSet();
-                foreach (var blob in indexed)
-                {
-                    if (!inHeader.Contains((blob.Id, blob.Type, blob.Offset, blob.Length)))
+                        header = ParseHeaderFromBytes(packId, bytes);
+                        foreach (var blob in header)
+                        {
+                            try
+                            {
+                                DecodeBlob(blob, bytes.AsSpan((int)blob.Offset, blob.Length));
+                            }
+                            catch (RepositoryCorruptedException e)
+                            {
+                                packErrors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+                            }
+                        }
+                    }
+                    else
                     {
-                        errors.Add(new CheckProblem("pack", packId.ToString(), $"index lists {BlobName(blob.Type)} {blob.Id} at offset {blob.Offset}, but the pack header does not"));
+                        header = await LoadPackHeaderAsync(packId, size, token).ConfigureAwait(false);
+                    }
+
+                    var inHeader = header.Select(b => (b.Id, b.Type, b.Offset, b.Length)).ToHashSet();
+                    foreach (var blob in indexed)
+                    {
+                        if (!inHeader.Contains((blob.Id, blob.Type, blob.Offset, blob.Length)))
+                        {
+                            packErrors.Add(new CheckProblem("pack", packId.ToString(), $"index lists {BlobName(blob.Type)} {blob.Id} at offset {blob.Offset}, but the pack header does not"));
+                        }
                     }
                 }
-            }
-            catch (RepositoryCorruptedException e)
-            {
-                errors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
-            }
-        }
+                catch (RepositoryCorruptedException e)
+                {
+                    packErrors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+                }
+            }).ConfigureAwait(false);
+        errors.AddRange(packErrors.OrderBy(p => p.ObjectId, StringComparer.Ordinal));
 
         progress?.Report($"checked {index.Packs.Count} packs");
 

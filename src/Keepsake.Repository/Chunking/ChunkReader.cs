@@ -26,6 +26,29 @@ public sealed class ChunkReader
     /// <summary>The next chunk, or null at the end of the stream.</summary>
     public async ValueTask<byte[]?> NextAsync(CancellationToken cancellationToken = default)
     {
+        var found = await FillNextAsync(cancellationToken).ConfigureAwait(false);
+        return found ? _current.ToArray() : null;
+    }
+
+    /// <summary>
+    /// The next chunk in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (the
+    /// caller returns it), or null at the end of the stream.
+    /// </summary>
+    internal async ValueTask<(byte[] Buffer, int Length)?> NextPooledAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await FillNextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var length = (int)_current.Length;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        _current.GetBuffer().AsSpan(0, length).CopyTo(buffer);
+        return (buffer, length);
+    }
+
+    private async ValueTask<bool> FillNextAsync(CancellationToken cancellationToken)
+    {
         _current.SetLength(0);
         while (true)
         {
@@ -33,7 +56,7 @@ public sealed class ChunkReader
             {
                 if (_eof)
                 {
-                    return _current.Length > 0 ? _current.ToArray() : null;
+                    return _current.Length > 0;
                 }
 
                 _bufferEnd = await ReadFullAsync(cancellationToken).ConfigureAwait(false);
@@ -55,7 +78,7 @@ public sealed class ChunkReader
             {
                 _current.Write(_buffer, _bufferPos, split);
                 _bufferPos += split;
-                return _current.ToArray();
+                return true;
             }
         }
     }

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Keepsake.Repository.Backends;
+using Keepsake.Repository.Crypto;
 using Keepsake.Repository.Index;
 using Keepsake.Repository.Packs;
 
@@ -18,7 +20,7 @@ internal sealed class BlobSaver
     private readonly Repository _repository;
     private readonly MasterIndex _index;
     private readonly ConcurrentDictionary<(ObjectId, BlobType), byte> _pending = new();
-    private readonly Channel<(BlobType Type, ObjectId Id, byte[] Plain)> _jobs;
+    private readonly Channel<(BlobType Type, ObjectId Id, byte[] Plain, int Length, bool Pooled)> _jobs;
     private readonly Channel<PackBuilder> _uploads;
     private readonly Task[] _workers;
     private readonly Task _uploader;
@@ -38,7 +40,7 @@ internal sealed class BlobSaver
         _dataPack = NewPack(BlobType.Data);
         _treePack = NewPack(BlobType.Tree);
         var workers = Math.Max(2, Environment.ProcessorCount);
-        _jobs = Channel.CreateBounded<(BlobType, ObjectId, byte[])>(new BoundedChannelOptions(workers * 2) { SingleReader = false, SingleWriter = false });
+        _jobs = Channel.CreateBounded<(BlobType, ObjectId, byte[], int, bool)>(new BoundedChannelOptions(workers * 2) { SingleReader = false, SingleWriter = false });
         _uploads = Channel.CreateBounded<PackBuilder>(new BoundedChannelOptions(2) { SingleReader = true });
         _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync))];
         _uploader = Task.Run(UploadAsync);
@@ -54,16 +56,28 @@ internal sealed class BlobSaver
     public bool Has(ObjectId id, BlobType type) => _index.Contains(id, type) || _pending.ContainsKey((id, type));
 
     /// <summary>Queues the blob unless it is already stored or queued; returns whether it was queued.</summary>
-    public async ValueTask<bool> SaveAsync(BlobType type, ObjectId id, byte[] plaintext)
+    public ValueTask<bool> SaveAsync(BlobType type, ObjectId id, byte[] plaintext) =>
+        SaveAsync(type, id, plaintext, plaintext.Length, pooled: false);
+
+    /// <summary>
+    /// Queues <paramref name="length"/> bytes of <paramref name="buffer"/>; a pooled buffer is
+    /// returned to <see cref="ArrayPool{T}.Shared"/> once used (or at once when the blob is a duplicate).
+    /// </summary>
+    public async ValueTask<bool> SaveAsync(BlobType type, ObjectId id, byte[] buffer, int length, bool pooled)
     {
         if (_index.Contains(id, type) || !_pending.TryAdd((id, type), 0))
         {
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             return false;
         }
 
         try
         {
-            await _jobs.Writer.WriteAsync((type, id, plaintext), _cts.Token).ConfigureAwait(false);
+            await _jobs.Writer.WriteAsync((type, id, buffer, length, pooled), _cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_cts.IsCancellationRequested || Failure() is not null)
         {
@@ -149,26 +163,41 @@ internal sealed class BlobSaver
         var token = _cts.Token;
         try
         {
-            await foreach (var (type, id, plain) in _jobs.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            await foreach (var (type, id, buffer, length, pooled) in _jobs.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                byte[] payload = plain;
+                var plain = buffer.AsSpan(0, length);
+                byte[]? compressed = null;
+                var payload = plain;
                 var uncompressed = 0;
                 if (_repository.Version >= 2 && (type == BlobType.Tree || LooksCompressible(plain)))
                 {
-                    var compressed = Zstd.Compress(plain, _repository.Options.CompressionLevel);
-                    if (compressed.Length < plain.Length)
+                    compressed = ArrayPool<byte>.Shared.Rent(ZstdSharp.Compressor.GetCompressBound(length));
+                    var n = Zstd.Compress(plain, compressed, _repository.Options.CompressionLevel);
+                    if (n < length)
                     {
-                        payload = compressed;
-                        uncompressed = plain.Length;
+                        payload = compressed.AsSpan(0, n);
+                        uncompressed = length;
                     }
                 }
 
-                var sealedBlob = _repository.Key.Seal(payload);
+                var sealedLength = MasterKey.SealedLength(payload.Length);
+                var sealedBlob = ArrayPool<byte>.Shared.Rent(sealedLength);
+                _repository.Key.Seal(payload, sealedBlob);
+                if (compressed is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(compressed);
+                }
+
+                if (pooled)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
                 PackBuilder? full = null;
                 lock (_packLock)
                 {
                     var builder = type == BlobType.Tree ? _treePack : _dataPack;
-                    builder.Add(id, sealedBlob, uncompressed);
+                    builder.Add(id, sealedBlob.AsSpan(0, sealedLength), uncompressed);
                     if (builder.Size >= _repository.Options.PackSize)
                     {
                         full = builder;
@@ -183,7 +212,8 @@ internal sealed class BlobSaver
                     }
                 }
 
-                Interlocked.Add(ref _bytesAdded, sealedBlob.Length);
+                ArrayPool<byte>.Shared.Return(sealedBlob);
+                Interlocked.Add(ref _bytesAdded, sealedLength);
                 Interlocked.Increment(ref _blobsAdded);
                 if (full is not null)
                 {
@@ -205,7 +235,7 @@ internal sealed class BlobSaver
     private PackBuilder NewPack(BlobType type) =>
         new(type, type == BlobType.Data ? _repository.Options.PackSize + (1024 * 1024) : 0);
 
-    private static bool LooksCompressible(byte[] plain)
+    private static bool LooksCompressible(ReadOnlySpan<byte> plain)
     {
         const int Sample = 32 * 1024;
         if (plain.Length < 4 * Sample)
@@ -213,7 +243,7 @@ internal sealed class BlobSaver
             return true;
         }
 
-        var sample = plain.AsSpan((plain.Length / 2) - (Sample / 2), Sample);
+        var sample = plain.Slice((plain.Length / 2) - (Sample / 2), Sample);
         return Zstd.Compress(sample, 1).Length < Sample * 97 / 100;
     }
 

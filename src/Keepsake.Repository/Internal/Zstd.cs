@@ -14,7 +14,12 @@ internal static class Zstd
     [ThreadStatic]
     private static Decompressor? t_decompressor;
 
-    public static byte[] Compress(ReadOnlySpan<byte> data, int level)
+    public static byte[] Compress(ReadOnlySpan<byte> data, int level) => CompressorFor(level).Wrap(data).ToArray();
+
+    /// <summary>Compresses into <paramref name="destination"/> (at least the compress bound); returns the length.</summary>
+    public static int Compress(ReadOnlySpan<byte> data, Span<byte> destination, int level) => CompressorFor(level).Wrap(data, destination);
+
+    private static Compressor CompressorFor(int level)
     {
         if (t_compressor is null || t_level != level)
         {
@@ -23,7 +28,7 @@ internal static class Zstd
             t_level = level;
         }
 
-        return t_compressor.Wrap(data).ToArray();
+        return t_compressor;
     }
 
     /// <summary>Decompresses into exactly <paramref name="expectedLength"/> bytes, or returns null when the data does not.</summary>
