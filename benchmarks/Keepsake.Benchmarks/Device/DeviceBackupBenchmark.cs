@@ -19,6 +19,8 @@ internal static class DeviceBackupBenchmark
     {
         var sizeMb = 2048L;
         var keep = false;
+        var rounds = 2;
+        string? targetDir = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -29,8 +31,14 @@ internal static class DeviceBackupBenchmark
                 case "--keep":
                     keep = true;
                     break;
+                case "--rounds":
+                    rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--target-dir":
+                    targetDir = args[++i];
+                    break;
                 default:
-                    Console.Error.WriteLine("usage: Keepsake.Benchmarks device [--size-mb N] [--keep]");
+                    Console.Error.WriteLine("usage: Keepsake.Benchmarks device [--size-mb N] [--rounds N] [--target-dir DIR] [--keep]");
                     return 2;
             }
         }
@@ -56,15 +64,29 @@ internal static class DeviceBackupBenchmark
             Console.WriteLine($"warm-up (simulator builds its backup image, Keepsake host): {watch.Elapsed.TotalSeconds:F1} s");
             Directory.Delete(Path.Combine(root, "warmup"), recursive: true);
 
-            var theirs = Path.Combine(root, "idevicebackup2");
-            Directory.CreateDirectory(theirs);
-            watch.Restart();
-            RunIdevicebackup2(host, theirs);
-            var theirSeconds = watch.Elapsed.TotalSeconds;
+            // Alternate the two tools and keep each one's best round, so page-cache writeback left by
+            // one run does not land on the other. Backups go to --target-dir (e.g. /dev/shm to measure
+            // the protocol rather than the disk); each is deleted after its round.
+            var targets = targetDir ?? root;
+            var theirSeconds = double.MaxValue;
+            var ourSeconds = double.MaxValue;
+            for (var round = 0; round < rounds; round++)
+            {
+                var theirs = Path.Combine(targets, $"keepsake-bench-idevicebackup2-{Environment.ProcessId}");
+                Directory.CreateDirectory(theirs);
+                watch.Restart();
+                RunIdevicebackup2(host, theirs);
+                theirSeconds = Math.Min(theirSeconds, watch.Elapsed.TotalSeconds);
+                Console.WriteLine($"round {round + 1}: idevicebackup2 {watch.Elapsed.TotalSeconds:F2} s");
+                Directory.Delete(theirs, recursive: true);
 
-            watch.Restart();
-            await KeepsakeBackupAsync(host, Path.Combine(root, "keepsake"));
-            var ourSeconds = watch.Elapsed.TotalSeconds;
+                var ours = Path.Combine(targets, $"keepsake-bench-keepsake-{Environment.ProcessId}");
+                watch.Restart();
+                await KeepsakeBackupAsync(host, ours);
+                ourSeconds = Math.Min(ourSeconds, watch.Elapsed.TotalSeconds);
+                Console.WriteLine($"round {round + 1}: keepsake       {watch.Elapsed.TotalSeconds:F2} s");
+                Directory.Delete(ours, recursive: true);
+            }
 
             var ourRate = phoneBytes / 1e6 / ourSeconds;
             var theirRate = phoneBytes / 1e6 / theirSeconds;

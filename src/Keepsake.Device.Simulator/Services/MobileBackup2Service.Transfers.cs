@@ -7,6 +7,9 @@ namespace Keepsake.Device.Simulator.Services;
 /// <summary>The DeviceLink requests the device makes of the host, each awaiting the host's StatusResponse.</summary>
 internal sealed partial class MobileBackup2Service
 {
+    /// <summary>Data block size the device uses when uploading (the host side accepts any size).</summary>
+    private const int DeviceChunkSize = 1024 * 1024;
+
     /// <summary>Files per UploadFiles batch.</summary>
     private const int UploadBatchFiles = 200;
 
@@ -90,10 +93,10 @@ internal sealed partial class MobileBackup2Service
             {
                 await DeviceLinkFileTransfer.WriteNameAsync(channel.Stream, deviceName, cancellationToken).ConfigureAwait(false);
                 await DeviceLinkFileTransfer.WriteNameAsync(channel.Stream, hostPath, cancellationToken).ConfigureAwait(false);
-                var content = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                var content = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                 await using (content.ConfigureAwait(false))
                 {
-                    sent(await DeviceLinkFileTransfer.WriteContentAsync(channel.Stream, content, cancellationToken).ConfigureAwait(false));
+                    sent(await DeviceLinkFileTransfer.WriteContentAsync(channel.Stream, content, cancellationToken, DeviceChunkSize).ConfigureAwait(false));
                 }
             }
 

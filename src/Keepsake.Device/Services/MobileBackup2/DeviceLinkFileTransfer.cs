@@ -61,18 +61,27 @@ public static class DeviceLinkFileTransfer
         }
     }
 
-    /// <summary>Sends a whole file's content as data blocks followed by a Success block; returns the byte count.</summary>
-    public static async Task<long> WriteContentAsync(Stream stream, Stream content, CancellationToken cancellationToken = default)
+    /// <summary>Bytes read per call when receiving file data.</summary>
+    public const int ReceiveBufferSize = 1024 * 1024;
+
+    /// <summary>
+    /// Sends a whole file's content as data blocks of at most <paramref name="chunkSize"/> bytes followed
+    /// by a Success block; returns the byte count. Hosts send 32 KiB frames (the device buffers whole
+    /// frames); a device may send larger ones.
+    /// </summary>
+    public static async Task<long> WriteContentAsync(Stream stream, Stream content, CancellationToken cancellationToken = default, int chunkSize = ChunkSize)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(content);
-        var frame = ArrayPool<byte>.Shared.Rent(5 + ChunkSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkSize, MaxBlockLength - 1);
+        var frame = ArrayPool<byte>.Shared.Rent(5 + chunkSize);
         long total = 0;
         try
         {
             while (true)
             {
-                var read = await content.ReadAsync(frame.AsMemory(5, ChunkSize), cancellationToken).ConfigureAwait(false);
+                var read = await content.ReadAtLeastAsync(frame.AsMemory(5, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -124,7 +133,7 @@ public static class DeviceLinkFileTransfer
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(destination);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
         long total = 0;
         try
         {

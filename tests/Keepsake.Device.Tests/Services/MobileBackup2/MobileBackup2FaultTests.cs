@@ -39,7 +39,14 @@ public sealed class MobileBackup2FaultTests
         var ex = await Assert.ThrowsAsync<MobileBackup2Exception>(() => HostSide.BackupAsync(session, ours, full: true, fileSystem: failing));
         Assert.Equal(104, ex.ErrorCode);
         Assert.Contains("-15", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Directory.EnumerateFiles(ours, "*", SearchOption.AllDirectories), f => new FileInfo(f).Length == 70_000 && f.Contains("Snapshot", StringComparison.Ordinal));
+        var sizes = Directory.EnumerateFiles(session.PhoneFolder, "*", SearchOption.AllDirectories).ToDictionary(
+            p => Keepsake.BackupFormat.BackupFileId.Compute(Path.GetRelativePath(session.PhoneFolder, p).Split('/')[0], string.Join('/', Path.GetRelativePath(session.PhoneFolder, p).Split('/')[1..])),
+            p => new FileInfo(p).Length);
+        foreach (var file in Directory.EnumerateFiles(ours, "*", SearchOption.AllDirectories).Where(f => sizes.ContainsKey(Path.GetFileName(f))))
+        {
+            Assert.Equal(sizes[Path.GetFileName(file)], new FileInfo(file).Length); // no half-written blob is left
+        }
+
 
         await HostSide.BackupAsync(session, ours, full: false);
         DebianToolsTests.AssertBackupMatchesPhone(Path.Combine(ours, session.Host.Udid), session.PhoneFolder, null);
