@@ -130,4 +130,34 @@ public sealed class RepositoryTests
         TestData.AssertSameTree(source, target);
         Assert.DoesNotContain(Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories), p => p.EndsWith(".tmp", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task BackupAsync_ManyPacks_WritesIntermediateIndexFiles()
+    {
+        using var dir = new TempDirectory();
+        var source = dir.Combine("src");
+        Directory.CreateDirectory(source);
+        for (var i = 0; i < 40; i++)
+        {
+            TestData.CreateRandomFile(Path.Combine(source, $"f{i}.bin"), 100_000, seed: i);
+        }
+
+        var backend = new MemoryBackend();
+        using var repo = await Repository.InitAsync(backend, Secret.FromString("pw"), ResticCompatibilityTests.Fast with { PackSize = 64 * 1024 });
+        await repo.BackupAsync(source);
+        var indexFiles = 0;
+        await foreach (var _ in backend.ListAsync(FileType.Index))
+        {
+            indexFiles++;
+        }
+
+        var packs = 0;
+        await foreach (var _ in backend.ListAsync(FileType.Pack))
+        {
+            packs++;
+        }
+
+        Assert.True(indexFiles >= 2, $"expected an intermediate index file, got {indexFiles} index file(s) for {packs} packs");
+        Assert.True((await repo.CheckAsync(readData: true)).IsOk);
+    }
 }

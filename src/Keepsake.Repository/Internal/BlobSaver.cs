@@ -25,6 +25,7 @@ internal sealed class BlobSaver
     private readonly Task[] _workers;
     private readonly Task _uploader;
     private readonly Lock _packLock = new();
+    private const int PacksPerIntermediateIndex = 32;
     private readonly List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)> _newPacks = [];
     private readonly CancellationTokenSource _cts;
     private PackBuilder _dataPack;
@@ -256,12 +257,16 @@ internal sealed class BlobSaver
             {
                 var (bytes, packId, blobs) = builder.Finish(_repository.Key);
                 await _repository.Backend.SaveAsync(FileType.Pack, packId.ToString(), bytes, token).ConfigureAwait(false);
-                lock (_newPacks)
-                {
-                    _newPacks.Add((packId, blobs));
-                }
-
+                _newPacks.Add((packId, blobs));
                 _index.AddPack(packId, blobs);
+
+                // Every 32 packs (about 512 MiB) the packs so far get an index file, so that a backup
+                // interrupted later still leaves them usable for deduplication by the next one.
+                if (_newPacks.Count >= PacksPerIntermediateIndex)
+                {
+                    await _repository.WriteIndexFilesAsync([.. _newPacks], [], _index, token).ConfigureAwait(false);
+                    _newPacks.Clear();
+                }
             }
         }
         catch (Exception)
