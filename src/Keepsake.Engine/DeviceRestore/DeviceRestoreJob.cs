@@ -1,0 +1,86 @@
+using Keepsake.BackupFormat;
+using Keepsake.Device.Lockdown;
+using Keepsake.Device.Services.MobileBackup2;
+using Keepsake.Device.Transport;
+using Keepsake.Engine.Vault;
+using Keepsake.Primitives;
+using Keepsake.Repository;
+using Keepsake.Repository.Snapshots;
+
+namespace Keepsake.Engine.DeviceRestore;
+
+/// <summary>
+/// Restores a snapshot onto a phone: the snapshot is restored (every blob verified) into a private
+/// staging folder, opened as an Apple backup to check it is complete and, when encrypted, that the
+/// password opens it — all before the phone is touched — then handed to the phone's backup service.
+/// The staging folder is deleted afterwards.
+/// </summary>
+public static class DeviceRestoreJob
+{
+    public static async Task RunAsync(
+        IDeviceConnector connector,
+        Repository.Repository repository,
+        Snapshot snapshot,
+        MobileBackup2RestoreOptions options,
+        string stagingRoot,
+        IProgress<MobileBackup2Progress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(options);
+        var staging = Path.Combine(Path.GetFullPath(stagingRoot), $"restore-{Guid.NewGuid():N}");
+        var folder = SnapshotBackupStore.BackupFolderOf(snapshot);
+        // The phone reads the backup as <root>/<its UDID>/..., whatever folder name the snapshot used.
+        var backupFolder = Path.Combine(staging, connector.Udid);
+        Directory.CreateDirectory(backupFolder);
+        try
+        {
+            var restored = await repository.RestoreAsync(snapshot, backupFolder, new RestoreOptions { SubPath = "/" + folder }, cancellationToken).ConfigureAwait(false);
+            if (restored.Errors.Count > 0)
+            {
+                throw new BackupFormatException(BackupFormatError.CorruptBlob, $"snapshot {snapshot.ShortId}", "the snapshot could not be restored intact: " + string.Join("; ", restored.Errors.Take(5)));
+            }
+
+            var properties = BackupFolder.ReadProperties(backupFolder);
+            if (!properties.IsComplete || properties.SnapshotState != "finished")
+            {
+                throw new BackupFormatException(BackupFormatError.Incomplete, $"snapshot {snapshot.ShortId}", "this backup was not finished; a phone refuses to restore it");
+            }
+
+            // Opening checks the password of an encrypted backup before the phone is asked anything.
+            using (BackupFolder.Open(backupFolder, properties.IsEncrypted ? options.Password ?? throw new BackupFormatException(BackupFormatError.PasswordRequired, $"snapshot {snapshot.ShortId}", "the backup is encrypted; its password is needed to restore it") : null))
+            {
+            }
+
+            var lockdown = await LockdownClient.ConnectWithSessionAsync(connector, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using (lockdown.ConfigureAwait(false))
+            {
+                var backup = await MobileBackup2Client.StartAsync(lockdown, cancellationToken).ConfigureAwait(false);
+                await using (backup.ConfigureAwait(false))
+                {
+                    await backup.RestoreAsync(new LocalDeviceLinkFileSystem(staging), options, progress, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            TryDelete(staging);
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
