@@ -125,6 +125,40 @@ public sealed class DebianToolsTests
         Assert.False(File.Exists(extra));
     }
 
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_List_PrintsBackupFiles()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        var list = session.Run("idevicebackup2", "list", target).EnsureSuccess("idevicebackup2 list");
+        Assert.Contains("HomeDomain,Library/SMS/sms.db,", list.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_EncryptionOff_NextBackupIsPlain()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "encryption", "on", "pw", target).EnsureSuccess("idevicebackup2 encryption on");
+        var off = session.Run("idevicebackup2", "encryption", "off", "pw", target).EnsureSuccess("idevicebackup2 encryption off");
+        Assert.Contains("disabled successfully", off.StandardOutput, StringComparison.Ordinal);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup");
+        AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_PhoneLocked_FailsWithoutHanging()
+    {
+        await using var session = await SimulatorSession.StartAsync(new Keepsake.Device.Simulator.SimulatorFaults { PasscodeLocked = true });
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        var result = session.Run("idevicebackup2", "backup", "--full", target);
+        Assert.NotEqual(0, result.ExitCode);
+    }
+
     private static int ReceivedCount(string output)
     {
         var match = System.Text.RegularExpressions.Regex.Match(output, @"Received (\d+) files from device");

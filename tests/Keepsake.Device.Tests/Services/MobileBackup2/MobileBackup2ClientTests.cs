@@ -134,6 +134,21 @@ public sealed class MobileBackup2ClientTests
         Assert.True((await lockdown.GetValueAsync("com.apple.mobile.backup", "WillEncrypt")).AsBoolean());
     }
 
+    [Fact]
+    public async Task ListAsync_AfterBackup_ListsEveryPhoneFile()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var ours = Path.Combine(session.Root, "ours");
+        await HostSide.BackupAsync(session, ours, full: true);
+        await using var lockdown = await LockdownClient.ConnectWithSessionAsync(await HostSide.ConnectorAsync(session));
+        await using var client = await MobileBackup2Client.StartAsync(lockdown);
+        var list = await client.ListAsync(new LocalDeviceLinkFileSystem(ours));
+        Assert.NotNull(list);
+        Assert.Contains("CameraRollDomain,Media/DCIM/100APPLE/IMG_0001.JPG,", list, StringComparison.Ordinal);
+        var info = await client.InfoAsync(new LocalDeviceLinkFileSystem(ours));
+        Assert.Equal(session.Host.Udid, info?.AsDictionary().GetDictionary("Lockdown")?.GetString("UniqueDeviceID"));
+    }
+
     internal static string BlobPath(string folder, string domain, string relativePath)
     {
         var id = Keepsake.BackupFormat.BackupFileId.Compute(domain, relativePath);
