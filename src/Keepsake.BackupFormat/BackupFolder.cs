@@ -201,8 +201,8 @@ public sealed class BackupFolder : IBackupFileSource
 
         return _mbdbEntries!.FirstOrDefault(e => e.Domain == domain && e.RelativePath == relativePath)
             ?? _mbdbEntries!.FirstOrDefault(e =>
-                e.Domain.Normalize(System.Text.NormalizationForm.FormC) == domain.Normalize(System.Text.NormalizationForm.FormC)
-                && e.RelativePath.Normalize(System.Text.NormalizationForm.FormC) == relativePath.Normalize(System.Text.NormalizationForm.FormC));
+                CanonicalDecomposition.Decompose(e.Domain) == CanonicalDecomposition.Decompose(domain)
+                && CanonicalDecomposition.Decompose(e.RelativePath) == CanonicalDecomposition.Decompose(relativePath));
     }
 
     public Stream OpenRead(BackupEntry entry)

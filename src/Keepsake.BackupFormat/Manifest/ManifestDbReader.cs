@@ -93,7 +93,7 @@ public sealed class ManifestDbReader : IDisposable
         return Stream(sql.ToString(), domain, pathPrefix);
     }
 
-    /// <summary>The row for exactly (domain, relativePath), else one equal after NFC normalisation, else null.</summary>
+    /// <summary>The row for exactly (domain, relativePath), else one canonically equal (NFC vs NFD), else null.</summary>
     public BackupEntry? Find(string domain, string relativePath)
     {
         ArgumentNullException.ThrowIfNull(domain);
@@ -116,8 +116,8 @@ public sealed class ManifestDbReader : IDisposable
                     }
                 }
 
-                var wantedDomain = domain.Normalize(NormalizationForm.FormC);
-                var wantedPath = relativePath.Normalize(NormalizationForm.FormC);
+                var wantedDomain = CanonicalDecomposition.Decompose(domain);
+                var wantedPath = CanonicalDecomposition.Decompose(relativePath);
                 using (var command = _lookup.CreateCommand())
                 {
                     command.CommandText = "SELECT fileID, domain, relativePath FROM Files";
@@ -125,8 +125,8 @@ public sealed class ManifestDbReader : IDisposable
                     while (reader.Read())
                     {
                         if (!reader.IsDBNull(1) && !reader.IsDBNull(2)
-                            && string.Equals(reader.GetString(1).Normalize(NormalizationForm.FormC), wantedDomain, StringComparison.Ordinal)
-                            && string.Equals(reader.GetString(2).Normalize(NormalizationForm.FormC), wantedPath, StringComparison.Ordinal))
+                            && string.Equals(CanonicalDecomposition.Decompose(reader.GetString(1)), wantedDomain, StringComparison.Ordinal)
+                            && string.Equals(CanonicalDecomposition.Decompose(reader.GetString(2)), wantedPath, StringComparison.Ordinal))
                         {
                             var id = reader.GetString(0);
                             reader.Close();
