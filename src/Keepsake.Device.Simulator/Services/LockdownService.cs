@@ -14,6 +14,7 @@ namespace Keepsake.Device.Simulator.Services;
 internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
 {
     private readonly Lock _lock = new();
+    private bool _wifiConnections;
 
     public async Task ServeAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -38,6 +39,12 @@ internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
                     GetValue(request, reply);
                     break;
                 case "SetValue":
+                    if (request.GetString("Domain") == "com.apple.mobile.wireless_lockdown" && request.GetString("Key") == "EnableWifiConnections")
+                    {
+                        _wifiConnections = request.GetBoolean("Value") == true;
+                    }
+
+                    break;
                 case "RemoveValue":
                     break;
                 case "Pair":
@@ -163,7 +170,7 @@ internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
             },
             "com.apple.mobile.iTunes" => new PlistDictionary { ["MinITunesVersion"] = "12.5.1" },
             "com.apple.iTunes" => new PlistDictionary(),
-            "com.apple.mobile.wireless_lockdown" => new PlistDictionary { ["EnableWifiConnections"] = false },
+            "com.apple.mobile.wireless_lockdown" => new PlistDictionary { ["EnableWifiConnections"] = _wifiConnections },
             "com.apple.disk_usage" => new PlistDictionary
             {
                 ["TotalDiskCapacity"] = 64_000_000_000L,

@@ -142,6 +142,35 @@ public sealed class LockdownClient : IAsyncDisposable
         }
     }
 
+    /// <summary><c>SetValue</c> (e.g. Domain com.apple.mobile.wireless_lockdown, Key EnableWifiConnections, true to allow Wi-Fi sync).</summary>
+    public async Task SetValueAsync(string? domain, string key, PlistNode value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        await RequestAsync("SetValue", r =>
+        {
+            if (domain is not null)
+            {
+                r["Domain"] = domain;
+            }
+
+            r["Key"] = key;
+            r["Value"] = value;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>Unpair</c>: the device forgets this host (the local pair record is left to the caller).</summary>
+    public async Task UnpairAsync(PairRecord? record = null, CancellationToken cancellationToken = default)
+    {
+        record ??= PairRecord ?? await LoadPairRecordAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new LockdownException(LockdownError.MissingPairRecord, nameof(LockdownError.MissingPairRecord), "Unpair");
+        await RequestAsync("Unpair", r =>
+        {
+            r["PairRecord"] = new PlistDictionary { ["HostID"] = record.HostId };
+            r["ProtocolVersion"] = "2";
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Pairs: makes keys and certificates, sends <c>Pair</c>, then saves the record (with the escrow
     /// bag and Wi-Fi MAC) owner-only through the connector.

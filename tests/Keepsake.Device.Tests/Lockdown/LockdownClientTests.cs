@@ -128,6 +128,29 @@ public sealed class LockdownClientTests
     }
 
     [Fact]
+    public async Task SetValueAsync_EnableWifiConnections_ReadsBack()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        await using var lockdown = await LockdownClient.ConnectWithSessionAsync(await HostSide.ConnectorAsync(session));
+        await lockdown.SetValueAsync("com.apple.mobile.wireless_lockdown", "EnableWifiConnections", true);
+        Assert.True((await lockdown.GetValueAsync("com.apple.mobile.wireless_lockdown", "EnableWifiConnections")).AsBoolean());
+    }
+
+    [Fact]
+    public async Task UnpairAsync_ThenStartSession_ThrowsInvalidHostId()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var connector = await HostSide.ConnectorAsync(session);
+        await using (var lockdown = await LockdownClient.ConnectWithSessionAsync(connector))
+        {
+            await lockdown.UnpairAsync();
+        }
+
+        var ex = await Assert.ThrowsAsync<LockdownException>(() => LockdownClient.ConnectWithSessionAsync(connector));
+        Assert.Equal(LockdownError.InvalidHostID, ex.Error);
+    }
+
+    [Fact]
     public void LockdownException_Parse_KnownAndUnknownStrings()
     {
         Assert.Equal(LockdownError.InvalidHostID, LockdownException.Parse("InvalidHostID"));

@@ -49,6 +49,29 @@ public sealed class DebianToolsTests
     }
 
     [ToolFact("idevicepair")]
+    public async Task Idevicepair_KeepsakePairing_IsUsableByDebianTools()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        await using (await Keepsake.Device.Lockdown.LockdownClient.ConnectWithSessionAsync(await HostSide.ConnectorAsync(session)))
+        {
+        }
+
+        // libimobiledevice reads the record Keepsake saved through usbmuxd and opens a TLS session with it.
+        var validate = session.Run("idevicepair", "validate").EnsureSuccess("idevicepair validate with Keepsake's pair record");
+        Assert.Contains("SUCCESS", validate.StandardOutput, StringComparison.Ordinal);
+        session.Run("ideviceinfo", "-k", "ProductVersion").EnsureSuccess("ideviceinfo with Keepsake's pair record");
+    }
+
+    [ToolFact("idevicepair")]
+    public async Task Idevicepair_Unpair_ThenValidateFails()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Run("idevicepair", "pair").EnsureSuccess("idevicepair pair");
+        session.Run("idevicepair", "unpair").EnsureSuccess("idevicepair unpair");
+        Assert.Null(await new Keepsake.Device.Usbmux.UsbmuxClient(session.Host.EndPoint).ReadPairRecordAsync(session.Host.Udid));
+    }
+
+    [ToolFact("idevicepair")]
     public async Task Idevicepair_UserDenies_Fails()
     {
         await using var session = await SimulatorSession.StartAsync(new Keepsake.Device.Simulator.SimulatorFaults { UserDeniesPairing = true });
