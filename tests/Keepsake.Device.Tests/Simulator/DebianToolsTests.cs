@@ -26,6 +26,22 @@ public sealed class DebianToolsTests
         Assert.Contains("DeviceName: Keepsake Test iPhone", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [ToolFact("ideviceinfo")]
+    public async Task Ideviceinfo_TcpUsbmuxd_PrintsDeviceValues()
+    {
+        using var temp = new TempDirectory("keepsake-device");
+        Keepsake.Device.Simulator.Phone.BuiltInPhone.Generate(temp.Combine("phone"));
+        await using var host = await Keepsake.Device.Simulator.SimulatorHost.StartAsync(new Keepsake.Device.Simulator.SimulatorOptions
+        {
+            ListenAddress = "127.0.0.1:0",
+            PhoneFolder = temp.Combine("phone"),
+            StateFolder = temp.Combine("state"),
+        });
+        var result = ExternalTool.Run("ideviceinfo", ["-k", "UniqueDeviceID"], TimeSpan.FromSeconds(60), new Dictionary<string, string> { ["USBMUXD_SOCKET_ADDRESS"] = host.UsbmuxdSocketAddress })
+            .EnsureSuccess("ideviceinfo over TCP usbmuxd");
+        Assert.Equal(host.Udid, result.StandardOutput.Trim());
+    }
+
     [ToolFact("idevicepair")]
     public async Task Idevicepair_PairThenValidate_Succeed()
     {
