@@ -35,6 +35,12 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The phone contents folder in use.</summary>
     public string PhoneFolder => _device.Phone.Root;
 
+    /// <summary>Simulates pulling the cable: the device leaves ListDevices, listeners get Detached, Connect fails.</summary>
+    public Task DetachAsync() => _usbmuxd.SetAttachedAsync(false);
+
+    /// <summary>Simulates plugging the cable back in: listeners get Attached.</summary>
+    public Task AttachAsync() => _usbmuxd.SetAttachedAsync(true);
+
     /// <summary>Starts listening; builds the built-in phone when no phone folder is given.</summary>
     public static Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {

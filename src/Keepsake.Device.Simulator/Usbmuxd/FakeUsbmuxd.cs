@@ -21,6 +21,7 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly string? _unixPath;
     private Task? _acceptLoop;
+    private volatile bool _attached = true;
 
     public FakeUsbmuxd(EndPoint endPoint, SimulatedDevice device, string folder)
     {
@@ -56,6 +57,20 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
     public UsbmuxDevice Device => new(DeviceId, _device.Identity.Udid, UsbmuxDevice.Usb, 0x12a8, 0x14100000);
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stop.Token);
+
+    /// <summary>Simulates unplugging (false) or plugging in (true) the cable; listeners are told.</summary>
+    public async Task SetAttachedAsync(bool attached)
+    {
+        if (_attached == attached)
+        {
+            return;
+        }
+
+        _attached = attached;
+        await NotifyAsync(attached
+            ? UsbmuxMessages.AttachedMessage(Device)
+            : new PlistDictionary { ["MessageType"] = UsbmuxMessages.Detached, ["DeviceID"] = (long)DeviceId }).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -134,11 +149,15 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
                 switch (packet.MessageType)
                 {
                     case UsbmuxMessages.ListDevices:
-                        await Reply(stream, packet, new PlistDictionary { ["DeviceList"] = new PlistArray([UsbmuxMessages.AttachedMessage(Device)]) }, cancellationToken).ConfigureAwait(false);
+                        await Reply(stream, packet, new PlistDictionary { ["DeviceList"] = _attached ? new PlistArray([UsbmuxMessages.AttachedMessage(Device)]) : new PlistArray() }, cancellationToken).ConfigureAwait(false);
                         break;
                     case UsbmuxMessages.Listen:
                         await Reply(stream, packet, UsbmuxMessages.ResultMessage(UsbmuxResult.Ok), cancellationToken).ConfigureAwait(false);
-                        await new UsbmuxPacket(0, UsbmuxMessages.AttachedMessage(Device)).WriteAsync(stream, cancellationToken).ConfigureAwait(false);
+                        if (_attached)
+                        {
+                            await new UsbmuxPacket(0, UsbmuxMessages.AttachedMessage(Device)).WriteAsync(stream, cancellationToken).ConfigureAwait(false);
+                        }
+
                         lock (_lock)
                         {
                             _listeners.Add(stream);
@@ -149,7 +168,7 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
                     case UsbmuxMessages.Connect:
                         var id = packet.Payload.GetInt64("DeviceID");
                         var port = UsbmuxMessages.SwapPort((ushort)(packet.Payload.GetInt64("PortNumber") ?? 0));
-                        if (id != DeviceId)
+                        if (id != DeviceId || !_attached)
                         {
                             await Reply(stream, packet, UsbmuxMessages.ResultMessage(UsbmuxResult.BadDevice), cancellationToken).ConfigureAwait(false);
                             break;

@@ -108,6 +108,18 @@ public sealed class DebianToolsTests
     }
 
     [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_BuiltInPhone_BackupHoldsSmsDb()
+    {
+        await using var session = await SimulatorSession.StartAsync(fillPhone: Keepsake.Device.Simulator.Phone.BuiltInPhone.Generate);
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
+        using var backup = BackupFolder.Open(Path.Combine(target, session.Host.Udid));
+        Assert.NotNull(backup.FindEntry("HomeDomain", "Library/SMS/sms.db"));
+    }
+
+    [ToolFact("idevicebackup2")]
     public async Task Idevicebackup2_Incremental_SendsOnlyChangedFiles()
     {
         await using var session = await SimulatorSession.StartAsync();

@@ -28,6 +28,33 @@ public sealed class UsbmuxClientTests
     }
 
     [Fact]
+    public async Task ListenAsync_DetachThenAttach_ReportsBoth()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var kinds = new List<UsbmuxDeviceEventKind>();
+        await foreach (var e in new UsbmuxClient(session.Host.EndPoint).ListenAsync(cts.Token))
+        {
+            kinds.Add(e.Kind);
+            if (kinds.Count == 1)
+            {
+                await session.Host.DetachAsync();
+                Assert.Empty(await new UsbmuxClient(session.Host.EndPoint).ListDevicesAsync());
+                var ex = await Assert.ThrowsAsync<UsbmuxException>(() => new UsbmuxClient(session.Host.EndPoint).ConnectAsync(1, 62078));
+                Assert.Equal(UsbmuxResult.BadDevice, ex.Result);
+                await session.Host.AttachAsync();
+            }
+
+            if (kinds.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([UsbmuxDeviceEventKind.Attached, UsbmuxDeviceEventKind.Detached, UsbmuxDeviceEventKind.Attached], kinds);
+    }
+
+    [Fact]
     public async Task PairRecords_SaveReadDelete_RoundTripVerbatim()
     {
         await using var session = await SimulatorSession.StartAsync();
