@@ -261,7 +261,7 @@ public sealed partial class Repository
                 var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, Options = FileOptions.SequentialScan });
                 await using (stream.ConfigureAwait(false))
                 {
-                    var chunks = new ChunkReader(stream, _repository.Polynomial);
+                    using var chunks = new ChunkReader(stream, _repository.Polynomial);
                     while (await chunks.NextPooledAsync(_cancellationToken).ConfigureAwait(false) is var (buffer, length))
                     {
                         var id = new ObjectId(SHA256.HashData(buffer.AsSpan(0, length)));

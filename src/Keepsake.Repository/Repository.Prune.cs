@@ -115,7 +115,15 @@ public sealed partial class Repository
             }
 
             var (bytes, packId, blobs) = builder.Finish(Key);
-            await Backend.SaveAsync(FileType.Pack, packId.ToString(), bytes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Backend.SaveAsync(FileType.Pack, packId.ToString(), bytes, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                builder.Release();
+            }
+
             newPacks.Add((packId, blobs));
             builders[type] = new PackBuilder(type);
         }

@@ -16,7 +16,9 @@ public interface IBackend
     /// Stores <paramref name="data"/> under the name, atomically: a reader sees either no file or
     /// the whole file, never a part, even if the process dies mid-call. When this returns the file
     /// is durable. Idempotent: saving a name that already exists succeeds and leaves the stored file
-    /// (names are content hashes, so the content is the same).
+    /// (names are content hashes, so the content is the same). The caller may reuse the memory of
+    /// <paramref name="data"/> once the returned task completes, so an implementation that keeps the
+    /// bytes must copy them.
     /// </summary>
     Task SaveAsync(FileType type, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
 

@@ -1,16 +1,20 @@
+using System.Buffers;
+
 namespace Keepsake.Repository.Chunking;
 
 /// <summary>
-/// Reads a stream and yields its content-defined chunks, each in its own array. Memory is one
-/// read buffer plus the chunk being built (at most <see cref="Chunker.MaxSize"/>).
+/// Reads a stream and yields its content-defined chunks. Memory is one 512 KiB read buffer plus the
+/// chunk being built (at most <see cref="Chunker.MaxSize"/>), both rented from
+/// <see cref="ArrayPool{T}.Shared"/> and returned by <see cref="Dispose"/>.
 /// </summary>
-public sealed class ChunkReader
+public sealed class ChunkReader : IDisposable
 {
     private const int ReadSize = 512 * 1024;
     private readonly Chunker _chunker;
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[ReadSize];
-    private readonly MemoryStream _current = new();
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+    private byte[] _current = ArrayPool<byte>.Shared.Rent(ReadSize);
+    private int _currentLength;
     private int _bufferPos;
     private int _bufferEnd;
     private bool _eof;
@@ -27,12 +31,12 @@ public sealed class ChunkReader
     public async ValueTask<byte[]?> NextAsync(CancellationToken cancellationToken = default)
     {
         var found = await FillNextAsync(cancellationToken).ConfigureAwait(false);
-        return found ? _current.ToArray() : null;
+        return found ? _current.AsSpan(0, _currentLength).ToArray() : null;
     }
 
     /// <summary>
-    /// The next chunk in an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (the
-    /// caller returns it), or null at the end of the stream.
+    /// The next chunk in an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller
+    /// returns it), or null at the end of the stream.
     /// </summary>
     internal async ValueTask<(byte[] Buffer, int Length)?> NextPooledAsync(CancellationToken cancellationToken = default)
     {
@@ -41,22 +45,34 @@ public sealed class ChunkReader
             return null;
         }
 
-        var length = (int)_current.Length;
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
-        _current.GetBuffer().AsSpan(0, length).CopyTo(buffer);
-        return (buffer, length);
+        var buffer = ArrayPool<byte>.Shared.Rent(_currentLength);
+        _current.AsSpan(0, _currentLength).CopyTo(buffer);
+        return (buffer, _currentLength);
+    }
+
+    /// <summary>Returns the buffers to the pool.</summary>
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            ArrayPool<byte>.Shared.Return(_current);
+            _buffer = [];
+            _current = [];
+        }
     }
 
     private async ValueTask<bool> FillNextAsync(CancellationToken cancellationToken)
     {
-        _current.SetLength(0);
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        _currentLength = 0;
         while (true)
         {
             if (_bufferPos >= _bufferEnd)
             {
                 if (_eof)
                 {
-                    return _current.Length > 0;
+                    return _currentLength > 0;
                 }
 
                 _bufferEnd = await ReadFullAsync(cancellationToken).ConfigureAwait(false);
@@ -71,24 +87,38 @@ public sealed class ChunkReader
             var split = _chunker.NextSplitPoint(_buffer.AsSpan(_bufferPos, _bufferEnd - _bufferPos));
             if (split < 0)
             {
-                _current.Write(_buffer, _bufferPos, _bufferEnd - _bufferPos);
+                Append(_buffer.AsSpan(_bufferPos, _bufferEnd - _bufferPos));
                 _bufferPos = _bufferEnd;
             }
             else
             {
-                _current.Write(_buffer, _bufferPos, split);
+                Append(_buffer.AsSpan(_bufferPos, split));
                 _bufferPos += split;
                 return true;
             }
         }
     }
 
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        if (_currentLength + data.Length > _current.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_current.Length * 2, _currentLength + data.Length));
+            _current.AsSpan(0, _currentLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_current);
+            _current = bigger;
+        }
+
+        data.CopyTo(_current.AsSpan(_currentLength));
+        _currentLength += data.Length;
+    }
+
     private async ValueTask<int> ReadFullAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        while (total < _buffer.Length)
+        while (total < ReadSize)
         {
-            var n = await _stream.ReadAsync(_buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+            var n = await _stream.ReadAsync(_buffer.AsMemory(total, ReadSize - total), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
                 break;

@@ -256,7 +256,15 @@ internal sealed class BlobSaver
             await foreach (var builder in _uploads.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 var (bytes, packId, blobs) = builder.Finish(_repository.Key);
-                await _repository.Backend.SaveAsync(FileType.Pack, packId.ToString(), bytes, token).ConfigureAwait(false);
+                try
+                {
+                    await _repository.Backend.SaveAsync(FileType.Pack, packId.ToString(), bytes, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    builder.Release();
+                }
+
                 _newPacks.Add((packId, blobs));
                 _index.AddPack(packId, blobs);
 

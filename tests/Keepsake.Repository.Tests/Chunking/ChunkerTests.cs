@@ -48,7 +48,7 @@ public sealed class ChunkerTests
 
     private static async Task<List<byte[]>> ChunkAsync(byte[] data, ChunkerPolynomial pol)
     {
-        var reader = new ChunkReader(new MemoryStream(data), pol);
+        using var reader = new ChunkReader(new MemoryStream(data), pol);
         var chunks = new List<byte[]>();
         while (await reader.NextAsync() is { } c)
         {

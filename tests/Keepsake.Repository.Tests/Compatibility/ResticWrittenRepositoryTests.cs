@@ -91,7 +91,7 @@ public sealed class ResticWrittenRepositoryTests
         var ours = new List<(ObjectId, int)>();
         await using (var stream = File.OpenRead(file))
         {
-            var reader = new ChunkReader(stream, repo.Polynomial);
+            using var reader = new ChunkReader(stream, repo.Polynomial);
             while (await reader.NextAsync() is { } chunk)
             {
                 ours.Add((ObjectId.Hash(chunk), chunk.Length));
