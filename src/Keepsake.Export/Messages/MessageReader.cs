@@ -145,22 +145,34 @@ public sealed class MessageReader
         var select = string.Join(", ", MessageColumns.Select(c => S("message", "m", c)));
         var chatColumn = hasJoin ? "cmj.chat_id" : "NULL";
         var join = hasJoin ? "LEFT JOIN chat_message_join cmj ON cmj.message_id = m.ROWID" : string.Empty;
+        // Sort only the keys (a wide sort copies every column into SQLite's sorter and is several times
+        // slower), then read each row by ROWID: both stream, and the sort holds three integers per row.
         command.CommandText = $"""
-            SELECT m.ROWID, {select}, {chatColumn} AS chat_id
+            SELECT m.ROWID, {chatColumn} AS chat_id
             FROM message m {join}
             {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)}
             ORDER BY chat_id, m.date, m.ROWID
             """;
-        using var reader = command.ExecuteReader();
-        var ordinals = MessageColumns.Select((c, i) => (c, i + 1)).ToDictionary(x => x.c, x => x.Item2, StringComparer.Ordinal);
-        var chatOrdinal = MessageColumns.Length + 1;
+        using var keys = command.ExecuteReader();
+        using var rowCommand = Connection.CreateCommand();
+        rowCommand.CommandText = $"SELECT {select} FROM message m WHERE m.ROWID = $id";
+        var idParameter = rowCommand.Parameters.Add("$id", SqliteType.Integer);
+        var ordinals = MessageColumns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         using var attachments = new AttachmentQuery(Connection, _schema);
         using var snippets = new SnippetQuery(Connection, _schema);
         using var exists = new ExistsQuery(Connection);
-        while (reader.Read())
+        while (keys.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rowId = reader.GetInt64(0);
+            var rowId = keys.GetInt64(0);
+            var conversationId = keys.IsDBNull(1) ? Conversation.OrphansId : keys.GetInt64(1);
+            idParameter.Value = rowId;
+            using var reader = rowCommand.ExecuteReader();
+            if (!reader.Read())
+            {
+                continue;
+            }
+
             var guid = Text(reader, ordinals["guid"]) ?? string.Empty;
             var date = AppleTime.FromMessageDate(Long(reader, ordinals["date"]));
             if (!filter.Matches(date))
@@ -168,7 +180,6 @@ public sealed class MessageReader
                 continue;
             }
 
-            var conversationId = reader.IsDBNull(chatOrdinal) ? Conversation.OrphansId : reader.GetInt64(chatOrdinal);
             var isFromMe = Long(reader, ordinals["is_from_me"]) != 0;
             var sender = SenderOf(isFromMe, Long(reader, ordinals["handle_id"]), Text(reader, ordinals["destination_caller_id"]));
             Tapback? orphanTapback = null;
@@ -625,11 +636,24 @@ public sealed class MessageReader
     private sealed class AttachmentQuery : IDisposable
     {
         private readonly SqliteCommand? _command;
+        private readonly HashSet<long>? _withAttachments;
 
         public AttachmentQuery(SqliteConnection connection, DatabaseSchema schema)
         {
             if (schema.HasTable("attachment") && schema.HasTable("message_attachment_join"))
             {
+                // Messages with attachments are few: one pass finds them, so the per-message query runs only for those.
+                _withAttachments = [];
+                using (var ids = connection.CreateCommand())
+                {
+                    ids.CommandText = "SELECT DISTINCT message_id FROM message_attachment_join WHERE message_id IS NOT NULL";
+                    using var idReader = ids.ExecuteReader();
+                    while (idReader.Read())
+                    {
+                        _withAttachments.Add(idReader.GetInt64(0));
+                    }
+                }
+
                 _command = connection.CreateCommand();
                 _command.CommandText = $"""
                     SELECT a.ROWID, {schema.Select("attachment", "a", "guid")}, {schema.Select("attachment", "a", "filename")},
@@ -646,7 +670,7 @@ public sealed class MessageReader
 
         public IReadOnlyList<MessageAttachment> Read(long messageId)
         {
-            if (_command is null)
+            if (_command is null || !_withAttachments!.Contains(messageId))
             {
                 return [];
             }
