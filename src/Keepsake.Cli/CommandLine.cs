@@ -13,6 +13,10 @@ internal static class CommandLine
         foreach (var command in new[]
                  {
                      BackupCommand.Create(),
+                     VerifyCommand.Create(),
+                     EncryptionCommand.Create(),
+                     DevicesCommand.Create(),
+                     PairCommand.Create(),
                      SimulatorCommand.Create(),
                      BackupsCommand.Create(),
                      InfoCommand.Create(),

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Keepsake.Device.Services.MobileBackup2;
+using Keepsake.Engine.DeviceRestore;
 using Keepsake.Engine.Vault;
 using Keepsake.Primitives;
 using Keepsake.Repository;
@@ -12,17 +14,46 @@ internal static class RestoreCommand
     {
         var snapshot = new Argument<string>("SNAPSHOT") { Description = "Snapshot ID, ID prefix, or latest." };
         var toFolder = new Option<string?>("--to-folder") { Description = "Write the backup folder into DEST (as DEST/<folder name>), ready for Finder, iTunes or idevicebackup2 to restore.", HelpName = "DEST" };
-        var passwordFile = CommonOptions.VaultPasswordFile();
-        var command = new Command("restore", "Restore a snapshot. Every blob is verified; files appear under their names only when complete.")
+        var toDevice = new Option<bool>("--to-device") { Description = "Restore onto a connected iPhone (after verifying the snapshot)." };
+        var udid = new Option<string?>("--udid") { Description = "With --to-device: the phone.", HelpName = "UDID" };
+        var simulator = new Option<bool>("--simulator") { Description = "With --to-device: the built-in simulated iPhone." };
+        var system = new Option<bool>("--system") { Description = "With --to-device: restore system files too." };
+        var settings = new Option<bool>("--settings") { Description = "With --to-device: restore the phone's settings (else they are kept)." };
+        var noReboot = new Option<bool>("--no-reboot") { Description = "With --to-device: do not reboot the phone afterwards." };
+        var passwordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
+        var backupPasswordFile = CommonOptions.BackupPasswordFile();
+        var command = new Command("restore", "Restore a snapshot to a folder or onto a phone. Every blob is verified; files appear under their names only when complete.")
         {
-            snapshot, toFolder, passwordFile,
+            snapshot, toFolder, toDevice, udid, simulator, system, settings, noReboot, passwordFile, backupPasswordFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var destination = parse.GetValue(toFolder) ?? throw new UsageException("say where to restore: --to-folder DEST.");
+            if (parse.GetValue(toDevice) == (parse.GetValue(toFolder) is not null))
+            {
+                throw new UsageException("say where to restore: either --to-folder DEST or --to-device.");
+            }
+
             var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var found = await repository.FindSnapshotAsync(parse.GetValue(snapshot)!, cancellationToken: cancellationToken);
+            if (parse.GetValue(toDevice))
+            {
+                var encrypted = SnapshotBackupSource.ReadProperties(repository, found).IsEncrypted;
+                using var password = encrypted ? new PasswordSource("backup", CommonOptions.BackupPasswordVariable, parse.GetValue(backupPasswordFile)?.FullName).Get() : null;
+                await using var devices = new DeviceAccess();
+                var connector = (await devices.ConnectAsync(parse.GetValue(udid), null, parse.GetValue(simulator), cancellationToken))[0];
+                await DeviceRestoreJob.RunAsync(connector, repository, found, new MobileBackup2RestoreOptions
+                {
+                    RestoreSystemFiles = parse.GetValue(system),
+                    PreserveSettings = !parse.GetValue(settings),
+                    Reboot = !parse.GetValue(noReboot),
+                    Password = password,
+                }, Path.Combine(DeviceAccess.DataFolder(), "staging"), cancellationToken: cancellationToken);
+                Console.WriteLine($"Restored snapshot {found.ShortId} onto {connector.Udid}.");
+                return ExitCodes.Success;
+            }
+
+            var destination = parse.GetValue(toFolder)!;
             var folder = SnapshotBackupStore.BackupFolderOf(found);
             var name = folder.Length == 0 ? found.ShortId : folder[(folder.LastIndexOf('/') + 1)..];
             var target = Path.Combine(Path.GetFullPath(destination), name);

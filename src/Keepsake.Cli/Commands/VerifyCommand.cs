@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Keepsake.Engine.Vault;
+using Keepsake.Engine.Verify;
+using Keepsake.Primitives;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake verify SNAPSHOT</c>: test a backup without erasing a phone.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var snapshot = new Argument<string>("SNAPSHOT") { Description = "Snapshot ID, ID prefix, or latest." };
+        var passwordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
+        var backupPasswordFile = CommonOptions.BackupPasswordFile();
+        var command = new Command("verify", "Test a backup snapshot: every blob read and checked, the backup decrypted with its password, Manifest.db and the key databases opened and queried.")
+        {
+            snapshot, passwordFile, backupPasswordFile,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            using var repository = await vault.OpenAsync(cancellationToken);
+            var found = await repository.FindSnapshotAsync(parse.GetValue(snapshot)!, cancellationToken: cancellationToken);
+            var encrypted = SnapshotBackupSource.ReadProperties(repository, found).IsEncrypted;
+            using var password = encrypted ? new PasswordSource("backup", CommonOptions.BackupPasswordVariable, parse.GetValue(backupPasswordFile)?.FullName).Get() : null;
+            var report = await VerifyJob.RunAsync(repository, found, password, cancellationToken);
+            Console.WriteLine($"snapshot {found.ShortId}: {report.FilesRead} files ({new ByteSize(report.BytesRead)}) read and checked; "
+                + $"{report.EntriesDecrypted} backup entries {(report.Encrypted ? "decrypted" : "read")}");
+            foreach (var (database, result) in report.Databases)
+            {
+                Console.WriteLine($"  {database}: {result}");
+            }
+
+            foreach (var problem in report.Problems)
+            {
+                Console.WriteLine($"problem: {problem}");
+            }
+
+            Console.WriteLine(report.IsOk ? "The backup is sound." : $"{report.Problems.Count} problems found.");
+            return report.IsOk ? ExitCodes.Success : ExitCodes.CorruptData;
+        });
+        return command;
+    }
+}
