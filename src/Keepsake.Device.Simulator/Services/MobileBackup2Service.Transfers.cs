@@ -96,7 +96,7 @@ internal sealed partial class MobileBackup2Service
                 var content = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                 await using (content.ConfigureAwait(false))
                 {
-                    sent(await DeviceLinkFileTransfer.WriteContentAsync(channel.Stream, content, cancellationToken, DeviceChunkSize).ConfigureAwait(false));
+                    sent(await DeviceLinkFileTransfer.WriteContentAsync(channel.Stream, content, DeviceChunkSize, cancellationToken).ConfigureAwait(false));
                 }
             }
 

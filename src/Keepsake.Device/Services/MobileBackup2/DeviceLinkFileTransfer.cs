@@ -64,12 +64,16 @@ public static class DeviceLinkFileTransfer
     /// <summary>Bytes read per call when receiving file data.</summary>
     public const int ReceiveBufferSize = 1024 * 1024;
 
+    /// <summary>Sends a whole file's content in 32 KiB data blocks (as hosts do) followed by a Success block; returns the byte count.</summary>
+    public static Task<long> WriteContentAsync(Stream stream, Stream content, CancellationToken cancellationToken = default) =>
+        WriteContentAsync(stream, content, ChunkSize, cancellationToken);
+
     /// <summary>
     /// Sends a whole file's content as data blocks of at most <paramref name="chunkSize"/> bytes followed
     /// by a Success block; returns the byte count. Hosts send 32 KiB frames (the device buffers whole
     /// frames); a device may send larger ones.
     /// </summary>
-    public static async Task<long> WriteContentAsync(Stream stream, Stream content, CancellationToken cancellationToken = default, int chunkSize = ChunkSize)
+    public static async Task<long> WriteContentAsync(Stream stream, Stream content, int chunkSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(content);
