@@ -3,6 +3,14 @@ namespace Keepsake.Device.Simulator;
 /// <summary>How to run the simulated usbmuxd and iPhone.</summary>
 public sealed class SimulatorOptions
 {
+    /// <summary>Where <c>keepsake simulator</c> listens by default: a UNIX socket in the temp folder, or TCP 127.0.0.1:27015 on Windows.</summary>
+    public static string DefaultListenAddress =>
+        OperatingSystem.IsWindows() ? "127.0.0.1:27015" : "UNIX:" + Path.Combine(Path.GetTempPath(), $"keepsake-simulator-{Environment.UserName}.sock");
+
+    /// <summary>Where <c>keepsake simulator</c> keeps its state by default (per user).</summary>
+    public static string DefaultStateFolder =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "keepsake", "simulator");
+
     /// <summary><c>UNIX:/path</c>, <c>/path</c> or <c>127.0.0.1:PORT</c> (port 0 picks a free one).</summary>
     public required string ListenAddress { get; init; }
 
