@@ -61,7 +61,7 @@ public static class BackupExtractor
                     case BackupEntryKind.Directory:
                         if (File.Exists(target))
                         {
-                            skipped.Add(new ExtractSkip(name, "a file or link already exists at the directory's path"));
+                            skipped.Add(new ExtractSkip(name, "a file or link already exists at the directory's path") { Kind = ExtractSkipKind.Conflict });
                             break;
                         }
 
@@ -110,7 +110,7 @@ public static class BackupExtractor
     {
         if (Directory.Exists(target))
         {
-            skipped.Add(new ExtractSkip(name, "a directory already exists at the file's path"));
+            skipped.Add(new ExtractSkip(name, "a directory already exists at the file's path") { Kind = ExtractSkipKind.Conflict });
             return -1;
         }
 
@@ -126,7 +126,7 @@ public static class BackupExtractor
         }
         catch (BackupFormatException e) when (e.Error == BackupFormatError.DeviceBoundKey)
         {
-            skipped.Add(new ExtractSkip(name, e.Message));
+            skipped.Add(new ExtractSkip(name, e.Message) { Kind = ExtractSkipKind.DeviceBound });
             return -1;
         }
 
@@ -178,13 +178,13 @@ public static class BackupExtractor
         var linkTarget = entry.SymlinkTarget;
         if (string.IsNullOrEmpty(linkTarget))
         {
-            skipped.Add(new ExtractSkip(name, "the symbolic link has no target"));
+            skipped.Add(new ExtractSkip(name, "the symbolic link has no target") { Kind = ExtractSkipKind.LinkTargetOutside });
             return false;
         }
 
         if (linkTarget.StartsWith('/') || linkTarget.StartsWith('\\') || (linkTarget.Length >= 2 && linkTarget[1] == ':') || linkTarget.Contains('\0', StringComparison.Ordinal))
         {
-            skipped.Add(new ExtractSkip(name, $"the link points to the absolute device path '{linkTarget}', outside the extracted folder"));
+            skipped.Add(new ExtractSkip(name, $"the link points to the absolute device path '{linkTarget}', outside the extracted folder") { Kind = ExtractSkipKind.LinkTargetOutside });
             return false;
         }
 
@@ -194,13 +194,13 @@ public static class BackupExtractor
         var domainSafe = new SafePath(domainRoot);
         if (!domainSafe.IsInside(resolved))
         {
-            skipped.Add(new ExtractSkip(name, $"the link target '{linkTarget}' leaves the domain folder"));
+            skipped.Add(new ExtractSkip(name, $"the link target '{linkTarget}' leaves the domain folder") { Kind = ExtractSkipKind.LinkTargetOutside });
             return false;
         }
 
         if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is null)
         {
-            skipped.Add(new ExtractSkip(name, "a directory already exists at the link's path"));
+            skipped.Add(new ExtractSkip(name, "a directory already exists at the link's path") { Kind = ExtractSkipKind.Conflict });
             return false;
         }
 

@@ -34,6 +34,10 @@ public sealed class BackupExtractorTests
         Assert.Contains("HomeDomain/root", skipped);
         Assert.Contains("HomeDomain/up", skipped);
         Assert.Contains("HomeDomain/inside/through-link", skipped);
+        Assert.Equal(ExtractSkipKind.UnsafePath, result.Skipped.Single(s => s.Entry == "HomeDomain/../../evil").Kind);
+        Assert.Equal(ExtractSkipKind.LinkTargetOutside, result.Skipped.Single(s => s.Entry == "HomeDomain/root").Kind);
+        Assert.Equal(ExtractSkipKind.LinkTargetOutside, result.Skipped.Single(s => s.Entry == "HomeDomain/up").Kind);
+        Assert.Equal(ExtractSkipKind.UnsafePath, result.Skipped.Single(s => s.Entry == "HomeDomain/inside/through-link").Kind);
         // Only the link that stays inside was made; the file behind it was refused, not written through it.
         Assert.Equal("Library", new FileInfo(Path.Combine(dest, "HomeDomain", "inside")).LinkTarget);
         Assert.False(File.Exists(Path.Combine(dest, "HomeDomain", "Library", "through-link")));
@@ -46,6 +50,19 @@ public sealed class BackupExtractorTests
         {
             Assert.StartsWith(dest + Path.DirectorySeparatorChar, Path.GetFullPath(file), StringComparison.Ordinal);
         }
+    }
+
+    [FixtureFact("mvt-ios-backup")]
+    public void Extract_MvtHomeDomainLibrary_WritesBlobsReportsMissingAndDeviceLinks()
+    {
+        using var dir = new TempDirectory();
+        using var backup = BackupFolder.Open(Fixtures.Path("mvt-ios-backup"));
+        var result = BackupExtractor.Extract(backup, dir.Path, new ExtractOptions { Domain = "HomeDomain", PathPrefix = "Library/SMS" });
+        var sms = backup.FindEntry("HomeDomain", "Library/SMS/sms.db")!;
+        Assert.Equal(File.ReadAllBytes(Fixtures.Path("mvt-ios-backup", "3d", sms.FileId)), File.ReadAllBytes(Path.Combine(dir.Path, "HomeDomain", "Library", "SMS", "sms.db")));
+        Assert.Equal(sms.LastModified.UtcDateTime, File.GetLastWriteTimeUtc(Path.Combine(dir.Path, "HomeDomain", "Library", "SMS", "sms.db")));
+        Assert.Equal(backup.Entries("HomeDomain", "Library/SMS").Count(e => e.Kind == BackupEntryKind.File && e.Size > 0) - 1, result.Missing.Count);
+        Assert.All(result.Skipped, s => Assert.NotEqual(ExtractSkipKind.UnsafePath, s.Kind));
     }
 
     [Fact]
