@@ -53,7 +53,8 @@ public sealed class LayerDependencyTests
     [MemberData(nameof(SourceProjects))]
     public void Assembly_References_OnlyAllowedLayers(string project)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, project + ".dll");
+        // The command line's assembly is named after its executable.
+        var path = Path.Combine(AppContext.BaseDirectory, (project == "Keepsake.Cli" ? "keepsake" : project) + ".dll");
         Assert.True(File.Exists(path), $"{project}.dll was not built beside the tests (this test project references every src project).");
         var referenced = AssemblyName.GetAssemblyName(path) is { } name
             ? Assembly.LoadFrom(path).GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Keepsake.", StringComparison.Ordinal)).ToList()

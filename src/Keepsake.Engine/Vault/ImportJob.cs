@@ -22,6 +22,10 @@ public static class ImportJob
             throw new DirectoryNotFoundException($"backup folder '{folder}' does not exist.");
         }
 
+        // The snapshot records the folder under its real path: a symbolic link on the way to it would
+        // otherwise be stored as a link, and the backup would not be reachable inside the snapshot.
+        folder = RealPath(folder);
+
         // Reading the properties first checks that this is an Apple backup at all.
         var properties = BackupFolder.ReadProperties(folder);
         if (properties.ManifestKind is null && properties.ManifestPlist is null)
@@ -42,6 +46,29 @@ public static class ImportJob
             new BackupOptions { Host = host, Tags = tags, Paths = [folder], Parent = parent, NoParent = parent is null },
             progress,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The absolute path with every symbolic link on the way resolved.</summary>
+    internal static string RealPath(string path, int depth = 0)
+    {
+        if (depth > 40)
+        {
+            throw new IOException($"Too many levels of symbolic links in '{path}'.");
+        }
+
+        var root = Path.GetPathRoot(path)!;
+        var current = root;
+        foreach (var part in path[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            if (new DirectoryInfo(current).LinkTarget is not null)
+            {
+                var target = new DirectoryInfo(current).ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+                current = RealPath(Path.TrimEndingDirectorySeparator(target), depth + 1);
+            }
+        }
+
+        return current;
     }
 
     private static async Task<Snapshot?> FindParentAsync(Repository.Repository repository, string? udid, string folder, CancellationToken cancellationToken)

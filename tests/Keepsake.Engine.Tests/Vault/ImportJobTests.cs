@@ -53,7 +53,7 @@ public sealed class ImportJobTests
         Assert.Contains("udid=1CB128EAFA77C5BE74283E9A3A2130AF36A3C059", listed.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         var restored = dir.Combine("restored");
         ExternalTool.Run("restic", ["--no-cache", "--no-lock", "-r", vault, "restore", snapshot.Id.ToString(), "--target", restored], TimeSpan.FromMinutes(3), env).EnsureSuccess("restic restore");
-        var restoredFolder = Path.Combine(restored, folder.TrimStart('/'));
+        var restoredFolder = Path.Combine(restored, snapshot.Paths[0].TrimStart('/'));
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(restoredFolder, Path.GetRelativePath(folder, file))));
@@ -93,6 +93,22 @@ public sealed class ImportJobTests
         Assert.Equal(first.Snapshot.Id, second.Snapshot.Parent);
         Assert.Equal(0, second.BlobsAdded);
         Assert.Equal(first.Snapshot.Tree, second.Snapshot.Tree);
+    }
+
+    [FixtureFact("mvt-ios-backup")]
+    public async Task RunAsync_FolderReachedThroughASymlink_StoresTheRealPathAndReadsBack()
+    {
+        using var dir = new TempDirectory();
+        var link = dir.Combine("link");
+        Directory.CreateSymbolicLink(link, Path.GetDirectoryName(Fixtures.Path("mvt-ios-backup"))!);
+        using var password = Secret.FromString(VaultPassword);
+        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), password, Fast);
+
+        var result = await ImportJob.RunAsync(repository, Path.Combine(link, "mvt-ios-backup"));
+
+        Assert.DoesNotContain(link, result.Snapshot.Paths[0], StringComparison.Ordinal);
+        using var source = SnapshotBackupSource.Open(repository, result.Snapshot);
+        Assert.Equal(3721, source.Entries().Count());
     }
 
     [Fact]
