@@ -37,11 +37,16 @@ internal static class ExtractCommand
             Console.Error.WriteLine($"missing from the backup: {missing}");
         }
 
+        // Symlinks to absolute device paths (every real backup has some) cannot be recreated safely: that is
+        // information, not a failure. Anything else skipped makes the extract partial.
+        var failures = 0;
         foreach (var skipped in result.Skipped)
         {
-            Console.Error.WriteLine($"skipped: {skipped}");
+            var informational = skipped.Kind == ExtractSkipKind.LinkTargetOutside;
+            failures += informational ? 0 : 1;
+            Console.Error.WriteLine($"{(informational ? "not linked" : "skipped")}: {skipped}");
         }
 
-        return result.Missing.Count + result.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
+        return result.Missing.Count + failures > 0 ? ExitCodes.Partial : ExitCodes.Success;
     }
 }
