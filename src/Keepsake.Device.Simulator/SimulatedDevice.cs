@@ -29,7 +29,7 @@ internal sealed class SimulatedDevice : IDisposable
         _services = new Dictionary<ushort, IDeviceService>
         {
             [LockdownClient.Port] = new LockdownService(this),
-            [NotificationProxyPort] = new NotificationProxyService(),
+            [NotificationProxyPort] = new NotificationProxyService(PostedNotifications),
             [AfcPort] = new AfcService(phone),
             [MobileBackup2Port] = new MobileBackup2Service(this),
         };
@@ -44,6 +44,9 @@ internal sealed class SimulatedDevice : IDisposable
     public DeviceStateStore State { get; }
 
     public PhoneContents Phone { get; }
+
+    /// <summary>Notifications hosts posted through notification_proxy, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> PostedNotifications { get; } = new();
 
     /// <summary>The last backup image, reused while the phone is unchanged.</summary>
     public Backup.BackupImageCache Images { get; } = new();

@@ -35,6 +35,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The phone contents folder in use.</summary>
     public string PhoneFolder => _device.Phone.Root;
 
+    /// <summary>The notifications hosts posted (e.g. com.apple.itunes-mobdev.syncWillStart), in order.</summary>
+    public IReadOnlyList<string> PostedNotifications => [.. _device.PostedNotifications];
+
     /// <summary>Simulates pulling the cable: the device leaves ListDevices, listeners get Detached, Connect fails.</summary>
     public Task DetachAsync() => _usbmuxd.SetAttachedAsync(false);
 

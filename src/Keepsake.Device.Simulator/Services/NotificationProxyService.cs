@@ -4,7 +4,7 @@ using Keepsake.Plist;
 namespace Keepsake.Device.Simulator.Services;
 
 /// <summary>com.apple.mobile.notification_proxy: accepts observe/post quietly, answers Shutdown with ProxyDeath.</summary>
-internal sealed class NotificationProxyService : IDeviceService
+internal sealed class NotificationProxyService(System.Collections.Concurrent.ConcurrentQueue<string> posted) : IDeviceService
 {
     public const string ServiceName = "com.apple.mobile.notification_proxy";
 
@@ -17,6 +17,11 @@ internal sealed class NotificationProxyService : IDeviceService
             if (await connection.ReceivePlistOrEndAsync(cancellationToken).ConfigureAwait(false) is not PlistDictionary message)
             {
                 return;
+            }
+
+            if (message.GetString("Command") == "PostNotification" && message.GetString("Name") is { } name)
+            {
+                posted.Enqueue(name);
             }
 
             if (message.GetString("Command") == "Shutdown")

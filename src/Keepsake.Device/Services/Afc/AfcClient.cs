@@ -74,6 +74,10 @@ public sealed class AfcClient : IAsyncDisposable
         return reply.Payload;
     }
 
+    /// <summary>FILE_LOCK on an open handle; <see cref="AfcException"/> with <see cref="AfcStatus.OperationWouldBlock"/> when held elsewhere.</summary>
+    public Task LockAsync(ulong handle, AfcLockOperation operation, CancellationToken cancellationToken = default) =>
+        RequestAsync(AfcOpcode.FileLock, AfcPacket.UInt64Data(handle, (ulong)operation), [], null, cancellationToken);
+
     /// <summary>Closes a handle.</summary>
     public Task CloseAsync(ulong handle, CancellationToken cancellationToken = default) =>
         RequestAsync(AfcOpcode.FileClose, AfcPacket.UInt64Data(handle), [], null, cancellationToken);

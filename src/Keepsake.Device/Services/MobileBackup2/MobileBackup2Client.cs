@@ -17,6 +17,7 @@ public sealed class MobileBackup2Client : IAsyncDisposable
 
     private readonly DeviceLinkChannel _channel;
     private readonly string _udid;
+    private LockdownClient? _lockdown;
     private long _bytesReceived;
     private long _bytesSent;
     private int _filesReceived;
@@ -32,6 +33,12 @@ public sealed class MobileBackup2Client : IAsyncDisposable
     /// <summary>The negotiated mobilebackup2 protocol version (2.1 on modern devices).</summary>
     public double ProtocolVersion { get; }
 
+    /// <summary>
+    /// Whether Backup and Restore take the sync lock (<see cref="BackupSyncLock"/>) first, as iTunes does;
+    /// only possible when started from a <see cref="LockdownClient"/>. Default true.
+    /// </summary>
+    public bool UseSyncLock { get; set; } = true;
+
     /// <summary>How long the device may stay silent before the operation fails with <see cref="TimeoutException"/>.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -40,7 +47,9 @@ public sealed class MobileBackup2Client : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(lockdown);
         var connection = await lockdown.OpenServiceAsync(ServiceName, withEscrowBag: true, cancellationToken).ConfigureAwait(false);
-        return await StartAsync(connection, lockdown.Udid, cancellationToken).ConfigureAwait(false);
+        var client = await StartAsync(connection, lockdown.Udid, cancellationToken).ConfigureAwait(false);
+        client._lockdown = lockdown;
+        return client;
     }
 
     /// <summary>Exchanges versions and says Hello over an already connected service connection (owned).</summary>
@@ -90,7 +99,18 @@ public sealed class MobileBackup2Client : IAsyncDisposable
             request["Options"] = new PlistDictionary { ["ForceFullBackup"] = true };
         }
 
-        await RunAsync("Backup", request, fileSystem, progress, cancellationToken).ConfigureAwait(false);
+        var syncLock = await AcquireSyncLockAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RunAsync("Backup", request, fileSystem, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (syncLock is not null)
+            {
+                await syncLock.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Restores the backup in <paramref name="fileSystem"/> onto the device.</summary>
@@ -113,7 +133,18 @@ public sealed class MobileBackup2Client : IAsyncDisposable
 
         var request = Request("Restore");
         request["Options"] = opts;
-        await RunAsync("Restore", request, fileSystem, progress, cancellationToken).ConfigureAwait(false);
+        var syncLock = await AcquireSyncLockAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RunAsync("Restore", request, fileSystem, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (syncLock is not null)
+            {
+                await syncLock.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Info: the device's description of the backup (the <c>Content</c> value, if any).</summary>
@@ -159,6 +190,24 @@ public sealed class MobileBackup2Client : IAsyncDisposable
         }
 
         await _channel.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<BackupSyncLock?> AcquireSyncLockAsync(CancellationToken cancellationToken)
+    {
+        if (!UseSyncLock || _lockdown is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await BackupSyncLock.AcquireAsync(_lockdown, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // The lock is a courtesy to the phone's UI; the backup itself does not need it.
+            return null;
+        }
     }
 
     private PlistDictionary Request(string name) => new()

@@ -32,6 +32,28 @@ public sealed class MobileBackup2ClientTests
     }
 
     [Fact]
+    public async Task BackupAsync_Default_TakesAndReleasesSyncLockLikeItunes()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        await HostSide.BackupAsync(session, Path.Combine(session.Root, "ours"), full: true);
+        Assert.Equal(
+            ["com.apple.itunes-mobdev.syncWillStart", "com.apple.itunes-mobdev.syncLockRequest", "com.apple.itunes-mobdev.syncDidStart", "com.apple.itunes-mobdev.syncDidFinish"],
+            session.Host.PostedNotifications);
+    }
+
+    [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_Backup_PostsTheSameSyncNotifications()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var theirs = Path.Combine(session.Root, "theirs");
+        Directory.CreateDirectory(theirs);
+        session.Run("idevicebackup2", "backup", "--full", theirs).EnsureSuccess("idevicebackup2 backup --full");
+        Assert.Equal(
+            ["com.apple.itunes-mobdev.syncWillStart", "com.apple.itunes-mobdev.syncLockRequest", "com.apple.itunes-mobdev.syncDidStart", "com.apple.itunes-mobdev.syncDidFinish"],
+            session.Host.PostedNotifications);
+    }
+
+    [Fact]
     public async Task BackupAsync_Progress_ReportsBytesFilesAndPercent()
     {
         await using var session = await SimulatorSession.StartAsync();
