@@ -22,6 +22,8 @@ internal static class CommandLine
                      InfoCommand.Create(),
                      LsCommand.Create(),
                      ExtractCommand.Create(),
+                     ExportCommand.Create(),
+                     StorageCommand.Create(),
                      InitCommand.Create(),
                      ImportCommand.Create(),
                      SnapshotsCommand.Create(),

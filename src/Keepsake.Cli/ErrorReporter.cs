@@ -3,6 +3,7 @@ using Keepsake.Device.Lockdown;
 using Keepsake.Device.Services.MobileBackup2;
 using Keepsake.Device.Transport;
 using Keepsake.Device.Usbmux;
+using Keepsake.Export;
 using Keepsake.Plist;
 using Keepsake.Primitives;
 using Keepsake.Repository;
@@ -64,6 +65,8 @@ internal static class ErrorReporter
                 return (ExitCodes.DeviceError, $"the iPhone's backup service failed: {backup.Message}");
             case DeviceProtocolException protocol:
                 return (ExitCodes.DeviceError, $"the connection to the iPhone failed: {protocol.Message}");
+            case ExportException export:
+                return (ExitCodes.CorruptData, $"export failed: {export.Message}");
             case VaultNotFoundException vault:
                 return (ExitCodes.VaultNotFound, vault.Message);
             case WrongPasswordException:

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Keepsake.Export;
+using Keepsake.Export.Messages;
+using Spectre.Console;
+
+namespace Keepsake.Cli.Commands;
+
+/// <summary><c>keepsake export KIND SOURCE DEST [--format F]</c>: get data out in open formats.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var kind = new Argument<string>("KIND") { Description = "messages, contacts, calls, photos, notes, voicemail, calendar, safari or whatsapp." };
+        kind.AcceptOnlyFromAmong([.. Enum.GetNames<ExportKind>().Select(n => n.ToLowerInvariant())]);
+        var source = new Argument<string>("SOURCE") { Description = "A backup folder, a vault snapshot (ID, prefix, latest), or a database file (sms.db, chat.db, AddressBook.sqlitedb...)." };
+        var destination = new Argument<string>("DEST") { Description = "The folder to write into." };
+        var format = new Option<string?>("--format") { Description = "Output format (messages: html, pdf, txt, csv, json; contacts: vcf; calls: csv, json; notes: html, md, txt; calendar: ics; safari: csv, html; whatsapp: html, txt, json).", HelpName = "F" };
+        var conversation = new Option<string[]>("--conversation") { Description = "Messages: only this conversation (chat identifier or name); repeatable.", HelpName = "ID" };
+        var participant = new Option<string?>("--participant") { Description = "Messages: only conversations with this participant.", HelpName = "HANDLE" };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "Only items on or after this date (yyyy-MM-dd).", HelpName = "DATE" };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "Only items before this date (yyyy-MM-dd).", HelpName = "DATE" };
+        var timeZone = new Option<string?>("--time-zone") { Description = "Show times in this IANA time zone (default UTC).", HelpName = "ZONE" };
+        var byAlbum = new Option<bool>("--by-album") { Description = "Photos: one folder per album." };
+        var passwordFile = CommonOptions.BackupPasswordFile();
+        var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
+        var command = new Command("export", "Export messages, contacts, calls, photos, notes, voicemail, calendar, Safari or WhatsApp data in open formats. Exporting again into the same folder adds only what is new.")
+        {
+            kind, source, destination, format, conversation, participant, from, to, timeZone, byAlbum, passwordFile, vaultPasswordFile,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var exportKind = Enum.Parse<ExportKind>(parse.GetValue(kind)!, ignoreCase: true);
+            var options = new ExportOptions
+            {
+                Format = parse.GetValue(format),
+                Filter = new MessageFilter
+                {
+                    Conversations = parse.GetValue(conversation) ?? [],
+                    Participant = parse.GetValue(participant),
+                    From = parse.GetValue(from),
+                    To = parse.GetValue(to),
+                },
+                TimeZone = parse.GetValue(timeZone) is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
+                PhotosByAlbum = parse.GetValue(byAlbum),
+            };
+            var input = parse.GetValue(source)!;
+            var dest = parse.GetValue(destination)!;
+            ExportResult result;
+            if (File.Exists(input))
+            {
+                result = await RunWithProgressAsync(p => ExportRunner.RunAsync(exportKind, input, dest, options, p, cancellationToken));
+            }
+            else
+            {
+                var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile));
+                using var backup = await BackupSourceOpener.OpenAsync(input, parse.GetValue(passwordFile), vault, cancellationToken);
+                result = await RunWithProgressAsync(p => ExportRunner.RunAsync(exportKind, backup, dest, options, p, cancellationToken));
+            }
+
+            Console.WriteLine($"Exported {exportKind.ToString().ToLowerInvariant()} to {Path.GetFullPath(result.Destination)}: "
+                + string.Join(", ", result.Counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Value} {c.Key}"))));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<ExportResult> RunWithProgressAsync(Func<IProgress<ExportProgress>?, Task<ExportResult>> run)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            return await run(null);
+        }
+
+        ExportResult? result = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Exporting", maxValue: 1);
+                result = await run(new Progress<ExportProgress>(p =>
+                {
+                    task.Description = Markup.Escape(p.Item is null ? p.Phase : $"{p.Phase}: {p.Item}");
+                    if (p.Total is > 0)
+                    {
+                        task.MaxValue = p.Total.Value;
+                        task.Value = Math.Min(p.Done, p.Total.Value);
+                    }
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+}
