@@ -91,7 +91,7 @@ public sealed partial class Repository
                         {
                             try
                             {
-                                DecodeBlob(blob, bytes.AsSpan((int)blob.Offset, blob.Length));
+                                VerifyBlob(blob, bytes.AsSpan((int)blob.Offset, blob.Length));
                             }
                             catch (RepositoryCorruptedException e)
                             {

@@ -139,7 +139,7 @@ public sealed partial class Repository
                 }
 
                 var raw = packBytes.AsSpan((int)blob.Offset, blob.Length);
-                DecodeBlob(blob, raw);
+                VerifyBlob(blob, raw);
                 builders[blob.Type].Add(blob.Id, raw, blob.UncompressedLength);
                 if (builders[blob.Type].Size >= Options.PackSize)
                 {

@@ -201,9 +201,7 @@ public sealed partial class Repository
             {
                 foreach (var id in node.Content ?? [])
                 {
-                    var blob = await LoadBlobAsync(BlobType.Data, id, cancellationToken).ConfigureAwait(false);
-                    await output.WriteAsync(blob, cancellationToken).ConfigureAwait(false);
-                    written += blob.Length;
+                    written += await CopyBlobToAsync(id, output, cancellationToken).ConfigureAwait(false);
                 }
 
             }

@@ -333,6 +333,114 @@ public sealed partial class Repository : IDisposable
         return DecodeBlob(blob, raw);
     }
 
+    /// <summary>
+    /// Loads a data blob, verifies it and writes its plaintext to <paramref name="output"/>, using
+    /// pooled buffers for the decrypted and decompressed bytes. Returns the bytes written.
+    /// </summary>
+    internal async Task<int> CopyBlobToAsync(ObjectId id, Stream output, CancellationToken cancellationToken)
+    {
+        var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+        var blob = index.Find(id, BlobType.Data) ?? throw new RepositoryCorruptedException("data blob", id.ToString(), "not in any index");
+        byte[] raw;
+        try
+        {
+            raw = await Backend.LoadAsync(FileType.Pack, blob.PackId.ToString(), blob.Offset, blob.Length, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackendNotFoundException e)
+        {
+            throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"missing (it holds data blob {id})", innerException: e);
+        }
+
+        if (raw.Length != blob.Length)
+        {
+            throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"truncated: data blob {blob.Id} needs {blob.Length} bytes, {raw.Length} there", blob.Offset);
+        }
+
+        var plain = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
+        byte[]? expanded = null;
+        try
+        {
+            if (!_key.TryOpen(raw, plain, out var length))
+            {
+                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} fails MAC verification", blob.Offset);
+            }
+
+            var result = plain;
+            if (blob.IsCompressed)
+            {
+                expanded = System.Buffers.ArrayPool<byte>.Shared.Rent(blob.UncompressedLength);
+                if (!Zstd.TryDecompress(plain.AsSpan(0, length), expanded.AsSpan(0, blob.UncompressedLength)))
+                {
+                    throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} does not decompress to {blob.UncompressedLength} bytes", blob.Offset);
+                }
+
+                result = expanded;
+                length = blob.UncompressedLength;
+            }
+
+            if (ObjectId.Hash(result.AsSpan(0, length)) != blob.Id)
+            {
+                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} has the wrong SHA-256", blob.Offset);
+            }
+
+            await output.WriteAsync(result.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            return length;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+            if (expanded is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(expanded);
+            }
+        }
+    }
+
+    /// <summary>Verifies a blob's sealed bytes (MAC, decompression, SHA-256) with pooled buffers.</summary>
+    internal void VerifyBlob(PackedBlob blob, ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length != blob.Length || raw.Length < MasterKey.Overhead)
+        {
+            throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"truncated: {BlobName(blob.Type)} {blob.Id} needs {blob.Length} bytes, {raw.Length} there", blob.Offset);
+        }
+
+        var plain = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
+        byte[]? expanded = null;
+        try
+        {
+            if (!_key.TryOpen(raw, plain, out var length))
+            {
+                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"{BlobName(blob.Type)} {blob.Id} fails MAC verification", blob.Offset);
+            }
+
+            var result = plain;
+            if (blob.IsCompressed)
+            {
+                expanded = System.Buffers.ArrayPool<byte>.Shared.Rent(blob.UncompressedLength);
+                if (!Zstd.TryDecompress(plain.AsSpan(0, length), expanded.AsSpan(0, blob.UncompressedLength)))
+                {
+                    throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"{BlobName(blob.Type)} {blob.Id} does not decompress to {blob.UncompressedLength} bytes", blob.Offset);
+                }
+
+                result = expanded;
+                length = blob.UncompressedLength;
+            }
+
+            if (ObjectId.Hash(result.AsSpan(0, length)) != blob.Id)
+            {
+                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"{BlobName(blob.Type)} {blob.Id} has the wrong SHA-256", blob.Offset);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+            if (expanded is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(expanded);
+            }
+        }
+    }
+
     internal byte[] DecodeBlob(PackedBlob blob, ReadOnlySpan<byte> raw)
     {
         if (raw.Length != blob.Length)

@@ -50,7 +50,7 @@ internal static class VaultBenchmark
             using var password = Secret.FromString(Password);
             using var repo = await VaultRepository.InitAsync(new LocalBackend(keepsakeRepo), password);
 
-            var rows = new List<(string Step, double Restic, double Keepsake, long ResticRssKb)>();
+            var rows = new List<(string Step, double Restic, double Keepsake, long ResticRssKb, long KeepsakePeakMb)>();
             async Task StepAsync(string name, string[] resticArgs, Func<Task> keepsake)
             {
                 DropCachesHint();
@@ -58,8 +58,10 @@ internal static class VaultBenchmark
                 DropCachesHint();
                 var sw = Stopwatch.StartNew();
                 await keepsake();
-                rows.Add((name, resticSeconds, sw.Elapsed.TotalSeconds, rss));
-                Console.WriteLine($"{name,-22} restic {resticSeconds,7:F2} s   keepsake {sw.Elapsed.TotalSeconds,7:F2} s   ratio {resticSeconds / sw.Elapsed.TotalSeconds,5:F2}x");
+                using var self = Process.GetCurrentProcess();
+                var peak = self.PeakWorkingSet64 / 1048576;
+                rows.Add((name, resticSeconds, sw.Elapsed.TotalSeconds, rss, peak));
+                Console.WriteLine($"{name,-22} restic {resticSeconds,7:F2} s   keepsake {sw.Elapsed.TotalSeconds,7:F2} s   ratio {resticSeconds / sw.Elapsed.TotalSeconds,5:F2}x   keepsake peak so far {peak} MiB");
             }
 
             await StepAsync("backup (first)", ["backup", "--host", "bench", source], () => repo.BackupAsync(source, new BackupOptions { Host = "bench" }));
@@ -86,11 +88,11 @@ internal static class VaultBenchmark
             var resticSize = DirectorySize(resticRepo);
             var keepsakeSize = DirectorySize(keepsakeRepo);
             Console.WriteLine();
-            Console.WriteLine("| step | restic s | keepsake s | restic/keepsake | restic peak RSS |");
-            Console.WriteLine("| --- | --- | --- | --- | --- |");
-            foreach (var (step, r, k, rss) in rows)
+            Console.WriteLine("| step | restic s | keepsake s | restic/keepsake | restic peak RSS | keepsake peak so far |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var (step, r, k, rss, peak) in rows)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {step} | {r:F2} | {k:F2} | {r / k:F2}x | {rss / 1024} MiB |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {step} | {r:F2} | {k:F2} | {r / k:F2}x | {rss / 1024} MiB | {peak} MiB |"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Keepsake peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB"));

@@ -46,6 +46,20 @@ internal static class Zstd
         }
     }
 
+    /// <summary>Decompresses into <paramref name="destination"/>; false unless exactly its length comes out.</summary>
+    public static bool TryDecompress(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        t_decompressor ??= new Decompressor();
+        try
+        {
+            return t_decompressor.TryUnwrap(data, destination, out var written) && written == destination.Length;
+        }
+        catch (ZstdException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Decompresses a frame of unknown size, up to <paramref name="maxLength"/> bytes; null when invalid or too large.</summary>
     public static byte[]? DecompressUnknown(ReadOnlySpan<byte> data, int maxLength)
     {
