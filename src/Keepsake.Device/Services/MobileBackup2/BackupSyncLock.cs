@@ -81,23 +81,28 @@ public sealed class BackupSyncLock : IAsyncDisposable
         return new BackupSyncLock(notifications, afc, handle);
     }
 
-    /// <summary>Unlocks, posts syncDidFinish and closes both services.</summary>
+    /// <summary>How long releasing may take before the connections are simply closed (a hung phone).</summary>
+    public static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Unlocks, posts syncDidFinish and closes both services, within <see cref="ReleaseTimeout"/>.</summary>
     public async ValueTask DisposeAsync()
     {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout);
         try
         {
             if (_afc is not null)
             {
-                await _afc.LockAsync(_handle, AfcLockOperation.Unlock).ConfigureAwait(false);
-                await _afc.CloseAsync(_handle).ConfigureAwait(false);
+                await _afc.LockAsync(_handle, AfcLockOperation.Unlock, timeout.Token).ConfigureAwait(false);
+                await _afc.CloseAsync(_handle, timeout.Token).ConfigureAwait(false);
             }
 
             if (_notifications is not null)
             {
-                await _notifications.PostAsync(NotificationProxyClient.SyncDidFinish).ConfigureAwait(false);
+                await _notifications.PostAsync(NotificationProxyClient.SyncDidFinish, timeout.Token).ConfigureAwait(false);
+                await _notifications.ShutdownAsync(timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or TimeoutException)
+        catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException)
         {
             // The device went away; nothing left to release.
         }

@@ -54,9 +54,10 @@ public sealed class NotificationProxyClient : IAsyncDisposable
     {
         try
         {
-            await ShutdownAsync().ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await ShutdownAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or TimeoutException)
+        catch (Exception ex) when (ex is IOException or TimeoutException or OperationCanceledException)
         {
             // The device went away; closing anyway.
         }
