@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Keepsake.TestKit;
+
+namespace Keepsake.Cli.Tests;
+
+public sealed class ExportCommandsTests
+{
+    [FixtureFact("magnet-ctf2020-smsdb")]
+    public void ExportMessages_LooseSmsDb_WritesOneTextFilePerConversation()
+    {
+        using var dir = new TempDirectory();
+        var db = Fixtures.CopySqlite("magnet-ctf2020-smsdb/sms.db", dir);
+        var output = dir.Combine("out");
+
+        var result = KeepsakeProcess.Run(["export", "messages", db, output, "--format", "txt"]).EnsureSuccess("keepsake export messages");
+
+        Assert.Contains("105 messages", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(7, Directory.GetFiles(output, "*.txt").Length);
+    }
+
+    [FixtureFact("mvt-ios-backup")]
+    public void Storage_Json_ListsDomainsWithSizes()
+    {
+        var result = KeepsakeProcess.Run(["storage", Fixtures.Path("mvt-ios-backup"), "--json"]).EnsureSuccess("keepsake storage");
+        using var document = JsonDocument.Parse(result.StandardOutput);
+        var domains = document.RootElement.EnumerateArray().Where(e => e.GetProperty("section").GetString() == "domain").ToList();
+        Assert.Contains(domains, d => d.GetProperty("name").GetString() == "HomeDomain" && d.GetProperty("files").GetInt64() == 406);
+    }
+
+    [Fact]
+    public void Export_UnknownKind_IsAUsageError()
+    {
+        var result = KeepsakeProcess.Run(["export", "tweets", "/nonexistent", "/tmp/x"]);
+        Assert.NotEqual(0, result.ExitCode);
+    }
+}
