@@ -1,43 +1,26 @@
 using Keepsake.BackupFormat;
-using Keepsake.Device.Simulator;
 using Keepsake.Device.Simulator.Phone;
-using Keepsake.Device.Transport;
-using Keepsake.Device.Usbmux;
 using Keepsake.Engine.DeviceBackup;
 using Keepsake.Engine.Vault;
-using Keepsake.Primitives;
-using Keepsake.Repository;
-using Keepsake.Repository.Backends.Local;
-using Keepsake.Repository.Crypto;
-using Keepsake.TestKit;
 
 namespace Keepsake.Engine.Tests.DeviceBackup;
 
 /// <summary>Phone → working copy → snapshot, end to end against the simulated iPhone.</summary>
 public sealed class DeviceBackupJobTests
 {
-    private static readonly RepositoryOptions Fast = new() { KdfParameters = KdfParameters.Fast, Hostname = "test-host" };
-
     [Fact]
     public async Task RunAsync_TwiceWithAChangeBetween_SecondStoresOnlyTheChangeAndBothRestore()
     {
-        using var dir = new TempDirectory();
-        var phone = dir.Combine("phone");
-        BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "Buy milk\n"u8.ToArray());
-        BuiltInPhone.Write(phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.JPG", RandomBytes(3_000_000));
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
         {
-            ListenAddress = "UNIX:" + dir.Combine("usbmuxd.sock"),
-            PhoneFolder = phone,
-            StateFolder = dir.Combine("state"),
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "Buy milk\n"u8.ToArray());
+            BuiltInPhone.Write(phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.JPG", RandomBytes(3_000_000));
         });
-        using var password = Secret.FromString("vault");
-        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), password, Fast);
-        var options = new DeviceBackupOptions { WorkingRoot = dir.Combine("working"), IdleTimeout = TimeSpan.FromSeconds(30) };
+        var (phone, repository, options, simulator) = (setup.Phone, setup.Repository, setup.Options, setup.Simulator);
 
-        var first = await DeviceBackupJob.RunAsync(await ConnectAsync(simulator), repository, options);
+        var first = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), repository, options);
         BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "Buy milk and eggs\n"u8.ToArray());
-        var second = await DeviceBackupJob.RunAsync(await ConnectAsync(simulator), repository, options);
+        var second = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), repository, options);
 
         Assert.True(first.WasFull);
         Assert.False(second.WasFull);
@@ -71,7 +54,4 @@ public sealed class DeviceBackupJobTests
         new Random(42).NextBytes(bytes);
         return bytes;
     }
-
-    private static async Task<IDeviceConnector> ConnectAsync(SimulatorHost simulator) =>
-        await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(simulator.EndPoint));
 }

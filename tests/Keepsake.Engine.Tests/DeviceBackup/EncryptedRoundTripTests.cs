@@ -1,50 +1,35 @@
 using Keepsake.BackupFormat;
 using Keepsake.Device.Services.MobileBackup2;
-using Keepsake.Device.Simulator;
 using Keepsake.Device.Simulator.Phone;
 using Keepsake.Device.Transport;
-using Keepsake.Device.Usbmux;
 using Keepsake.Engine.DeviceBackup;
 using Keepsake.Engine.DeviceRestore;
 using Keepsake.Engine.Vault;
 using Keepsake.Engine.Verify;
 using Keepsake.Primitives;
-using Keepsake.Repository;
-using Keepsake.Repository.Backends.Local;
-using Keepsake.Repository.Crypto;
-using Keepsake.TestKit;
 
 namespace Keepsake.Engine.Tests.DeviceBackup;
 
 /// <summary>Encryption on, encrypted backups through the whole path, verify, and restore to the phone.</summary>
 public sealed class EncryptedRoundTripTests
 {
-    private static readonly RepositoryOptions Fast = new() { KdfParameters = KdfParameters.Fast, Hostname = "test-host" };
-
     [Fact]
     public async Task EncryptionOn_BackupVerifyRestore_PhoneGetsTheSnapshotBack()
     {
-        using var dir = new TempDirectory();
-        var phone = dir.Combine("phone");
-        BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "original\n"u8.ToArray());
-        BuiltInPhone.Write(phone, "HomeDomain", "Library/Preferences/com.example.plist", "<plist/>"u8.ToArray());
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
         {
-            ListenAddress = "UNIX:" + dir.Combine("usbmuxd.sock"),
-            PhoneFolder = phone,
-            StateFolder = dir.Combine("state"),
-            BackupKeyIterations = 1000,
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "original\n"u8.ToArray());
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Preferences/com.example.plist", "<plist/>"u8.ToArray());
         });
-        using var vaultPassword = Secret.FromString("vault");
-        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), vaultPassword, Fast);
-        var options = new DeviceBackupOptions { WorkingRoot = dir.Combine("working"), IdleTimeout = TimeSpan.FromSeconds(30) };
+        var (dir, phone, repository, options) = (setup.Directory, setup.Phone, setup.Repository, setup.Options);
+        Func<Task<IDeviceConnector>> connect = setup.ConnectAsync;
         using var backupPassword = Secret.FromString("backup-pw");
 
-        Assert.False(await DeviceEncryption.IsOnAsync(await ConnectAsync(simulator)));
-        await DeviceEncryption.ChangeAsync(await ConnectAsync(simulator), options.WorkingRoot, null, backupPassword);
-        Assert.True(await DeviceEncryption.IsOnAsync(await ConnectAsync(simulator)));
+        Assert.False(await DeviceEncryption.IsOnAsync(await connect()));
+        await DeviceEncryption.ChangeAsync(await connect(), options.WorkingRoot, null, backupPassword);
+        Assert.True(await DeviceEncryption.IsOnAsync(await connect()));
 
-        var backup = await DeviceBackupJob.RunAsync(await ConnectAsync(simulator), repository, options);
+        var backup = await DeviceBackupJob.RunAsync(await connect(), repository, options);
         Assert.True(backup.IsEncrypted);
         Assert.Empty(backup.Warnings);
 
@@ -59,13 +44,13 @@ public sealed class EncryptedRoundTripTests
 
         // The phone changes; restoring the snapshot brings the old contents back.
         BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "changed on the phone\n"u8.ToArray());
-        await DeviceRestoreJob.RunAsync(await ConnectAsync(simulator), repository, backup.Snapshot,
+        await DeviceRestoreJob.RunAsync(await connect(), repository, backup.Snapshot,
             new MobileBackup2RestoreOptions { RestoreSystemFiles = true, Password = backupPassword, Reboot = false }, dir.Combine("staging"));
         Assert.Equal("original\n", File.ReadAllText(Path.Combine(phone, "HomeDomain", "Library", "Notes", "notes.txt")));
         Assert.False(Directory.Exists(dir.Combine("staging")) && Directory.EnumerateFileSystemEntries(dir.Combine("staging")).Any());
 
         // Backing up again gives the same contents as the restored snapshot.
-        var again = await DeviceBackupJob.RunAsync(await ConnectAsync(simulator), repository, options);
+        var again = await DeviceBackupJob.RunAsync(await connect(), repository, options);
         using var first = SnapshotBackupSource.Open(repository, backup.Snapshot, backupPassword);
         using var second = SnapshotBackupSource.Open(repository, again.Snapshot, backupPassword);
         Assert.Equal(Contents(first), Contents(second));
@@ -74,26 +59,17 @@ public sealed class EncryptedRoundTripTests
     [Fact]
     public async Task Restore_WrongBackupPassword_FailsBeforeThePhoneIsTouched()
     {
-        using var dir = new TempDirectory();
-        var phone = dir.Combine("phone");
-        BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "original\n"u8.ToArray());
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            ListenAddress = "UNIX:" + dir.Combine("usbmuxd.sock"),
-            PhoneFolder = phone,
-            StateFolder = dir.Combine("state"),
-            BackupKeyIterations = 1000,
-        });
-        using var vaultPassword = Secret.FromString("vault");
-        using var repository = await Repository.Repository.InitAsync(new LocalBackend(dir.Combine("vault")), vaultPassword, Fast);
-        var options = new DeviceBackupOptions { WorkingRoot = dir.Combine("working"), IdleTimeout = TimeSpan.FromSeconds(30) };
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "original\n"u8.ToArray()));
+        var (dir, phone, repository, options) = (setup.Directory, setup.Phone, setup.Repository, setup.Options);
+        Func<Task<IDeviceConnector>> connect = setup.ConnectAsync;
         using var backupPassword = Secret.FromString("backup-pw");
-        await DeviceEncryption.ChangeAsync(await ConnectAsync(simulator), options.WorkingRoot, null, backupPassword);
-        var backup = await DeviceBackupJob.RunAsync(await ConnectAsync(simulator), repository, options);
+        await DeviceEncryption.ChangeAsync(await connect(), options.WorkingRoot, null, backupPassword);
+        var backup = await DeviceBackupJob.RunAsync(await connect(), repository, options);
         BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "kept\n"u8.ToArray());
 
         using var wrong = Secret.FromString("wrong");
-        var connector = await ConnectAsync(simulator);
+        var connector = await connect();
         var error = await Assert.ThrowsAsync<BackupFormatException>(() => DeviceRestoreJob.RunAsync(connector, repository, backup.Snapshot,
             new MobileBackup2RestoreOptions { Password = wrong, Reboot = false }, dir.Combine("staging")));
 
@@ -110,7 +86,4 @@ public sealed class EncryptedRoundTripTests
                 return (e.Domain, e.RelativePath, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)));
             })
             .ToList();
-
-    private static async Task<IDeviceConnector> ConnectAsync(SimulatorHost simulator) =>
-        await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(simulator.EndPoint));
 }
