@@ -356,7 +356,7 @@ public sealed partial class Repository : IDisposable
             throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"truncated: data blob {blob.Id} needs {blob.Length} bytes, {raw.Length} there", blob.Offset);
         }
 
-        var plain = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
+        var plain = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
         byte[]? expanded = null;
         try
         {
@@ -368,7 +368,7 @@ public sealed partial class Repository : IDisposable
             var result = plain;
             if (blob.IsCompressed)
             {
-                expanded = System.Buffers.ArrayPool<byte>.Shared.Rent(blob.UncompressedLength);
+                expanded = Keepsake.Repository.Internal.BufferPool.Shared.Rent(blob.UncompressedLength);
                 if (!Zstd.TryDecompress(plain.AsSpan(0, length), expanded.AsSpan(0, blob.UncompressedLength)))
                 {
                     throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} does not decompress to {blob.UncompressedLength} bytes", blob.Offset);
@@ -388,10 +388,10 @@ public sealed partial class Repository : IDisposable
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
             if (expanded is not null)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(expanded);
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(expanded);
             }
         }
     }
@@ -404,7 +404,7 @@ public sealed partial class Repository : IDisposable
             throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"truncated: {BlobName(blob.Type)} {blob.Id} needs {blob.Length} bytes, {raw.Length} there", blob.Offset);
         }
 
-        var plain = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
+        var plain = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
         byte[]? expanded = null;
         try
         {
@@ -416,7 +416,7 @@ public sealed partial class Repository : IDisposable
             var result = plain;
             if (blob.IsCompressed)
             {
-                expanded = System.Buffers.ArrayPool<byte>.Shared.Rent(blob.UncompressedLength);
+                expanded = Keepsake.Repository.Internal.BufferPool.Shared.Rent(blob.UncompressedLength);
                 if (!Zstd.TryDecompress(plain.AsSpan(0, length), expanded.AsSpan(0, blob.UncompressedLength)))
                 {
                     throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"{BlobName(blob.Type)} {blob.Id} does not decompress to {blob.UncompressedLength} bytes", blob.Offset);
@@ -433,10 +433,10 @@ public sealed partial class Repository : IDisposable
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
             if (expanded is not null)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(expanded);
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(expanded);
             }
         }
     }

@@ -5,15 +5,15 @@ namespace Keepsake.Repository.Chunking;
 /// <summary>
 /// Reads a stream and yields its content-defined chunks. Memory is one 512 KiB read buffer plus the
 /// chunk being built (at most <see cref="Chunker.MaxSize"/>), both rented from
-/// <see cref="ArrayPool{T}.Shared"/> and returned by <see cref="Dispose"/>.
+/// the repository's buffer pool and returned by <see cref="Dispose"/>.
 /// </summary>
 public sealed class ChunkReader : IDisposable
 {
     private const int ReadSize = 512 * 1024;
     private readonly Chunker _chunker;
     private readonly Stream _stream;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
-    private byte[] _current = ArrayPool<byte>.Shared.Rent(ReadSize);
+    private byte[] _buffer = Keepsake.Repository.Internal.BufferPool.Shared.Rent(ReadSize);
+    private byte[] _current = Keepsake.Repository.Internal.BufferPool.Shared.Rent(ReadSize);
     private int _currentLength;
     private int _bufferPos;
     private int _bufferEnd;
@@ -35,7 +35,7 @@ public sealed class ChunkReader : IDisposable
     }
 
     /// <summary>
-    /// The next chunk in an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller
+    /// The next chunk in an array rented from the repository's buffer pool (the caller
     /// returns it), or null at the end of the stream.
     /// </summary>
     internal async ValueTask<(byte[] Buffer, int Length)?> NextPooledAsync(CancellationToken cancellationToken = default)
@@ -45,7 +45,7 @@ public sealed class ChunkReader : IDisposable
             return null;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(_currentLength);
+        var buffer = Keepsake.Repository.Internal.BufferPool.Shared.Rent(_currentLength);
         _current.AsSpan(0, _currentLength).CopyTo(buffer);
         return (buffer, _currentLength);
     }
@@ -55,8 +55,8 @@ public sealed class ChunkReader : IDisposable
     {
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            ArrayPool<byte>.Shared.Return(_current);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(_buffer);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(_current);
             _buffer = [];
             _current = [];
         }
@@ -103,9 +103,9 @@ public sealed class ChunkReader : IDisposable
     {
         if (_currentLength + data.Length > _current.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_current.Length * 2, _currentLength + data.Length));
+            var bigger = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(_current.Length * 2, _currentLength + data.Length));
             _current.AsSpan(0, _currentLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_current);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(_current);
             _current = bigger;
         }
 

@@ -26,8 +26,8 @@ internal static class AesCtr
         var lo = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
         var length = input.Length;
         var batch = Math.Min(BatchBytes, (length + 15) & ~15);
-        var counters = ArrayPool<byte>.Shared.Rent(batch);
-        var stream = ArrayPool<byte>.Shared.Rent(batch);
+        var counters = Keepsake.Repository.Internal.BufferPool.Shared.Rent(batch);
+        var stream = Keepsake.Repository.Internal.BufferPool.Shared.Rent(batch);
         try
         {
             var done = 0;
@@ -54,8 +54,8 @@ internal static class AesCtr
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(counters);
-            ArrayPool<byte>.Shared.Return(stream, clearArray: true);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(counters);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(stream, clearArray: true);
         }
     }
 

@@ -62,7 +62,7 @@ internal sealed class BlobSaver
 
     /// <summary>
     /// Queues <paramref name="length"/> bytes of <paramref name="buffer"/>; a pooled buffer is
-    /// returned to <see cref="ArrayPool{T}.Shared"/> once used (or at once when the blob is a duplicate).
+    /// returned to the repository's buffer pool once used (or at once when the blob is a duplicate).
     /// </summary>
     public async ValueTask<bool> SaveAsync(BlobType type, ObjectId id, byte[] buffer, int length, bool pooled)
     {
@@ -70,7 +70,7 @@ internal sealed class BlobSaver
         {
             if (pooled)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(buffer);
             }
 
             return false;
@@ -172,7 +172,7 @@ internal sealed class BlobSaver
                 var uncompressed = 0;
                 if (_repository.Version >= 2 && (type == BlobType.Tree || LooksCompressible(plain)))
                 {
-                    compressed = ArrayPool<byte>.Shared.Rent(ZstdSharp.Compressor.GetCompressBound(length));
+                    compressed = Keepsake.Repository.Internal.BufferPool.Shared.Rent(ZstdSharp.Compressor.GetCompressBound(length));
                     var n = Zstd.Compress(plain, compressed, _repository.Options.CompressionLevel);
                     if (n < length)
                     {
@@ -182,16 +182,16 @@ internal sealed class BlobSaver
                 }
 
                 var sealedLength = MasterKey.SealedLength(payload.Length);
-                var sealedBlob = ArrayPool<byte>.Shared.Rent(sealedLength);
+                var sealedBlob = Keepsake.Repository.Internal.BufferPool.Shared.Rent(sealedLength);
                 _repository.Key.Seal(payload, sealedBlob);
                 if (compressed is not null)
                 {
-                    ArrayPool<byte>.Shared.Return(compressed);
+                    Keepsake.Repository.Internal.BufferPool.Shared.Return(compressed);
                 }
 
                 if (pooled)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Keepsake.Repository.Internal.BufferPool.Shared.Return(buffer);
                 }
 
                 PackBuilder? full = null;
@@ -213,7 +213,7 @@ internal sealed class BlobSaver
                     }
                 }
 
-                ArrayPool<byte>.Shared.Return(sealedBlob);
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(sealedBlob);
                 Interlocked.Add(ref _bytesAdded, sealedLength);
                 Interlocked.Increment(ref _blobsAdded);
                 if (full is not null)

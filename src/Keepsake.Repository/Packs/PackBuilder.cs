@@ -6,7 +6,7 @@ namespace Keepsake.Repository.Packs;
 
 /// <summary>
 /// Accumulates sealed blobs of one type and produces the finished pack bytes, in a buffer rented
-/// from <see cref="ArrayPool{T}.Shared"/> (returned by <see cref="Release"/>). Not thread-safe.
+/// from the repository's buffer pool (returned by <see cref="Release"/>). Not thread-safe.
 /// </summary>
 internal sealed class PackBuilder
 {
@@ -17,7 +17,7 @@ internal sealed class PackBuilder
     public PackBuilder(BlobType type, int expectedSize = 0)
     {
         Type = type;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(expectedSize, 64 * 1024));
+        _buffer = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(expectedSize, 64 * 1024));
     }
 
     public BlobType Type { get; }
@@ -55,7 +55,7 @@ internal sealed class PackBuilder
         _length = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(buffer);
         }
     }
 
@@ -63,9 +63,9 @@ internal sealed class PackBuilder
     {
         if (_length + data.Length > _buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + data.Length));
+            var bigger = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(_buffer.Length * 2, _length + data.Length));
             _buffer.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(_buffer);
             _buffer = bigger;
         }
 
