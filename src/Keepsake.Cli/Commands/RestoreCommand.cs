@@ -53,17 +53,7 @@ internal static class RestoreCommand
                 return ExitCodes.Success;
             }
 
-            var destination = parse.GetValue(toFolder)!;
-            var folder = SnapshotBackupStore.BackupFolderOf(found);
-            var name = folder.Length == 0 ? found.ShortId : folder[(folder.LastIndexOf('/') + 1)..];
-            var target = Path.Combine(Path.GetFullPath(destination), name);
-            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            {
-                throw new UsageException($"'{target}' already exists and is not empty; choose another destination.");
-            }
-
-            Directory.CreateDirectory(target);
-            var result = await repository.RestoreAsync(found, target, new RestoreOptions { SubPath = "/" + folder }, cancellationToken);
+            var (target, result) = await FolderRestoreJob.RunAsync(repository, found, parse.GetValue(toFolder)!, cancellationToken);
             Console.WriteLine($"Restored snapshot {found.ShortId}: {result.Files} files ({new ByteSize(result.Bytes)}), {result.Directories} directories into {target}");
             foreach (var error in result.Errors)
             {

@@ -11,7 +11,9 @@ internal static class InfoPlistWriter
 {
     public static void Write(string workingCopy, string udid, PlistDictionary values)
     {
-        var info = new PlistDictionary();
+        // Restore tools (idevicebackup2 among them) build the phone's RestoreApplications.plist from this dict;
+        // without it they refuse to restore. App data itself travels in the backup's AppDomain entries.
+        var info = new PlistDictionary { ["Applications"] = new PlistDictionary() };
         void Copy(string infoKey, string lockdownKey)
         {
             if (values.TryGetValue(lockdownKey, out var value))
