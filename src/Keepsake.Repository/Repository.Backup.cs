@@ -184,7 +184,7 @@ public sealed partial class Repository
             List<string> names;
             try
             {
-                names = [.. Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).OfType<string>()];
+                names = NativeMethods.ListDirectory(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -259,6 +259,7 @@ public sealed partial class Repository
             try
             {
                 var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0, Options = FileOptions.SequentialScan });
+                NativeMethods.TryStopAccessTimeUpdates(stream.SafeFileHandle);
                 await using (stream.ConfigureAwait(false))
                 {
                     using var chunks = new ChunkReader(stream, _repository.Polynomial);

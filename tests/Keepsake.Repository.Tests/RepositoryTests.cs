@@ -95,6 +95,31 @@ public sealed class RepositoryTests
     }
 
     [Fact]
+    public async Task BackupAsync_FreshlyWrittenTree_LeavesAccessTimesAndSecondTreeIdentical()
+    {
+        // Freshly written files and folders have atime <= mtime, so a relatime mount updates their atime on the
+        // first read. A backup must not (restic opens with O_NOATIME too), or the next snapshot's trees all differ.
+        // (A symlink's atime is updated by readlink whatever the caller does; only its recorded node must be stable.)
+        using var dir = new TempDirectory();
+        var source = dir.Combine("src");
+        TestData.CreateTree(source, seed: 23, files: 6);
+        var old = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var paths = Directory.EnumerateFileSystemEntries(source, "*", SearchOption.AllDirectories).Append(source)
+            .Where(path => new FileInfo(path).LinkTarget is null).ToList();
+        foreach (var path in paths)
+        {
+            File.SetLastAccessTimeUtc(path, old);
+        }
+
+        using var repo = await Repository.InitAsync(new MemoryBackend(), Secret.FromString("pw"), ResticCompatibilityTests.Fast);
+        var first = await repo.BackupAsync(source);
+
+        Assert.All(paths, path => Assert.Equal(old, File.GetLastAccessTimeUtc(path)));
+        var second = await repo.BackupAsync(source);
+        Assert.Equal(first.Snapshot.Tree, second.Snapshot.Tree);
+    }
+
+    [Fact]
     public async Task LockAsync_ExclusiveWhileSharedHeld_ThrowsLocked_StaleLockIgnored()
     {
         using var repo = await Repository.InitAsync(new MemoryBackend(), Secret.FromString("pw"), ResticCompatibilityTests.Fast);

@@ -14,6 +14,26 @@ public sealed class TempDirectory : IDisposable
     /// <summary>A path inside the folder (not created).</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>
+    /// Copies the folder <paramref name="source"/> (files and sub-folders, not links) to <paramref name="name"/> inside
+    /// this folder and returns the copy's path. Tests use it when other tests may read the same fixture meanwhile.
+    /// </summary>
+    public string CopyFrom(string source, string name)
+    {
+        var target = Combine(name);
+        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Prepend(source))
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(target, System.IO.Path.GetRelativePath(source, dir)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetRelativePath(source, file)));
+        }
+
+        return target;
+    }
+
     public void Dispose()
     {
         try

@@ -1,12 +1,24 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Keepsake.Repository.Internal;
 
-/// <summary>The few POSIX calls .NET does not expose: lstat (inode, device, links, uid, gid, ctime) and fsync of a folder.</summary>
+/// <summary>
+/// The few POSIX calls .NET does not expose: lstat (inode, device, links, uid, gid, ctime), fsync of a folder,
+/// and reading files and folders without updating their access time (O_NOATIME), as a backup program should.
+/// </summary>
 internal static unsafe partial class NativeMethods
 {
     private const int ODirectory = 0x10000; // Linux O_DIRECTORY (x86-64 and arm64 differ: arm64 uses 0x4000).
     private const int ODirectoryArm64 = 0x4000;
+    private const int ONoAccessTime = 0x40000; // Linux O_NOATIME (the same on x86-64 and arm64).
+    private const int OCloseOnExec = 0x80000; // Linux O_CLOEXEC.
+    private const int FGetFlags = 3; // F_GETFL
+    private const int FSetFlags = 4; // F_SETFL
+    private const int DirentNameOffset = 19; // glibc struct dirent64 on 64-bit: ino 8, off 8, reclen 2, type 1, name.
+
+    private static bool IsLinux64 => OperatingSystem.IsLinux()
+        && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
 
     public static bool IsLinux => OperatingSystem.IsLinux();
 
@@ -78,6 +90,79 @@ internal static unsafe partial class NativeMethods
     private static (long Seconds, long Nanoseconds) Ts(ReadOnlySpan<byte> s, int offset) =>
         (BitConverter.ToInt64(s[offset..]), BitConverter.ToInt64(s[(offset + 8)..]));
 
+    /// <summary>
+    /// Stops reads through <paramref name="handle"/> from updating the file's access time (Linux O_NOATIME).
+    /// Best effort: the kernel allows it only to the file's owner or a privileged process, and other systems lack it.
+    /// </summary>
+    public static void TryStopAccessTimeUpdates(SafeFileHandle handle)
+    {
+        if (!IsLinux64 || handle.IsInvalid)
+        {
+            return;
+        }
+
+        var fd = (int)handle.DangerousGetHandle();
+        var flags = Fcntl(fd, FGetFlags, 0);
+        if (flags >= 0 && (flags & ONoAccessTime) == 0)
+        {
+            _ = Fcntl(fd, FSetFlags, flags | ONoAccessTime);
+        }
+    }
+
+    /// <summary>
+    /// The names in a folder (without "." and ".."), read without updating the folder's access time where the
+    /// kernel allows it. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> as
+    /// <see cref="Directory.EnumerateFileSystemEntries(string)"/> does.
+    /// </summary>
+    public static List<string> ListDirectory(string path)
+    {
+        if (!IsLinux64)
+        {
+            return [.. Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).OfType<string>()];
+        }
+
+        var directoryFlag = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? ODirectoryArm64 : ODirectory;
+        var fd = Open(path, directoryFlag | OCloseOnExec | ONoAccessTime);
+        if (fd < 0)
+        {
+            // EPERM: not the folder's owner. Anything else (missing, not a folder, denied) is raised by .NET's own listing.
+            fd = Open(path, directoryFlag | OCloseOnExec);
+            if (fd < 0)
+            {
+                return [.. Directory.EnumerateFileSystemEntries(path).Select(Path.GetFileName).OfType<string>()];
+            }
+        }
+
+        var dir = FdOpenDir(fd);
+        if (dir == 0)
+        {
+            _ = Close(fd);
+            throw new IOException($"Cannot list the folder '{path}'.");
+        }
+
+        var names = new List<string>();
+        try
+        {
+            while (ReadDir(dir) is var entry && entry != 0)
+            {
+                var name = new ReadOnlySpan<byte>((byte*)entry + DirentNameOffset, 256);
+                name = name[..name.IndexOf((byte)0)];
+                if (name is [(byte)'.'] or [(byte)'.', (byte)'.'])
+                {
+                    continue;
+                }
+
+                names.Add(System.Text.Encoding.UTF8.GetString(name));
+            }
+        }
+        finally
+        {
+            _ = CloseDir(dir); // also closes fd
+        }
+
+        return names;
+    }
+
     /// <summary>The real user and group IDs of this process (0 off Unix).</summary>
     public static (uint Uid, uint Gid) CurrentIds() =>
         OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? (GetUid(), GetGid()) : (0u, 0u);
@@ -93,6 +178,18 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl")]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "fdopendir")]
+    private static partial nint FdOpenDir(int fd);
+
+    [LibraryImport("libc", EntryPoint = "readdir64")]
+    private static partial nint ReadDir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    private static partial int CloseDir(nint dir);
 
     [LibraryImport("libc", EntryPoint = "fsync")]
     private static partial int Fsync(int fd);

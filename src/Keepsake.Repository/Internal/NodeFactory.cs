@@ -21,6 +21,15 @@ internal static class NodeFactory
     public static Node? FromPath(string path, string name)
     {
         var st = NativeMethods.LStat(path);
+        string? linkTarget = null;
+        if (st is not null && (st.Mode & 0xF000) == 0xA000)
+        {
+            // readlink updates a link's access time and nothing can stop it; reading the link before the
+            // lstat that is recorded keeps the node the same from one backup to the next.
+            linkTarget = new FileInfo(path).LinkTarget;
+            st = NativeMethods.LStat(path) ?? st;
+        }
+
         if (st is not null)
         {
             var mode = GoFileMode.FromUnix(st.Mode);
@@ -51,7 +60,7 @@ internal static class NodeFactory
                 DeviceId = st.Device,
                 Size = type == NodeType.File ? (ulong)st.Size : 0,
                 Links = st.Links,
-                LinkTarget = type == NodeType.Symlink ? new FileInfo(path).LinkTarget : null,
+                LinkTarget = type == NodeType.Symlink ? linkTarget ?? new FileInfo(path).LinkTarget : null,
                 Device = type is NodeType.Dev or NodeType.CharDev ? st.RDevice : 0,
             };
         }
