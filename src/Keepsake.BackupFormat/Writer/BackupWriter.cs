@@ -40,7 +40,7 @@ public sealed class BackupWriter : IDisposable
         _folder = folder;
         _options = options;
         _date = options.Date ?? DateTimeOffset.UtcNow;
-        _keybag = CreateKeybag();
+        _keybag = options.Keybag is { } existing && IsEncrypted ? ReuseKeybag(existing) : CreateKeybag();
         _stagingDb = Path.Combine(folder, "Manifest.db" + BackupExtractor.PartialSuffix);
         CreateOwnerOnly(_stagingDb);
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _stagingDb, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
@@ -107,9 +107,22 @@ public sealed class BackupWriter : IDisposable
     }
 
     /// <summary>Adds a regular file, streaming (and, if encrypted, encrypting) <paramref name="content"/> into its blob.</summary>
-    public BackupEntry AddFile(string domain, string relativePath, Stream content, BackupEntryMetadata? metadata = null)
+    public BackupEntry AddFile(string domain, string relativePath, Stream content, BackupEntryMetadata? metadata = null) =>
+        AddFile(domain, relativePath, content, metadata, fileKey: default);
+
+    /// <summary>
+    /// Adds a regular file as <see cref="AddFile(string, string, Stream, BackupEntryMetadata?)"/> does; in an encrypted
+    /// backup it is encrypted with <paramref name="fileKey"/> (32 bytes) instead of a fresh random key. With the same
+    /// keybag (<see cref="BackupWriterOptions.Keybag"/>), the same key and content give the same blob and MBFile key, which
+    /// is how a device leaves unchanged files alone in an incremental encrypted backup.
+    /// </summary>
+    public BackupEntry AddFile(string domain, string relativePath, Stream content, BackupEntryMetadata? metadata, ReadOnlySpan<byte> fileKey)
     {
         ArgumentNullException.ThrowIfNull(content);
+        if (!fileKey.IsEmpty && fileKey.Length != 32)
+        {
+            throw new ArgumentException("A per-file key is 32 bytes.", nameof(fileKey));
+        }
         Validate(domain, relativePath);
         var fileId = BackupFileId.Compute(domain, relativePath);
         var blobDir = Path.Combine(_folder, fileId[..2]);
@@ -130,16 +143,16 @@ public sealed class BackupWriter : IDisposable
                         throw new ArgumentOutOfRangeException(nameof(metadata), protectionClass, "Protection classes run from 1 to 11.");
                     }
 
-                    var fileKey = RandomNumberGenerator.GetBytes(32);
+                    var key = fileKey.IsEmpty ? RandomNumberGenerator.GetBytes(32) : fileKey.ToArray();
                     try
                     {
-                        prefixedKey = Prefixed(protectionClass, AesKeyWrap.Wrap(classKey, fileKey));
-                        using var encrypting = new CbcEncryptingStream(file, fileKey, leaveOpen: true);
+                        prefixedKey = Prefixed(protectionClass, AesKeyWrap.Wrap(classKey, key));
+                        using var encrypting = new CbcEncryptingStream(file, key, leaveOpen: true);
                         size = Copy(content, encrypting);
                     }
                     finally
                     {
-                        CryptographicOperations.ZeroMemory(fileKey);
+                        CryptographicOperations.ZeroMemory(key);
                     }
                 }
                 else
@@ -308,6 +321,26 @@ public sealed class BackupWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(result, (uint)protectionClass);
         wrapped.CopyTo(result, 4);
         return result;
+    }
+
+    private BackupKeybag ReuseKeybag(byte[] bytes)
+    {
+        var keybag = BackupKeybag.Parse(bytes, "BackupWriterOptions.Keybag");
+        using var ring = keybag.Unlock(_options.Password!);
+        for (var cls = 1; cls <= 11; cls++)
+        {
+            if (ring.HasClass(cls))
+            {
+                _classKeys[cls] = (byte[])ring.GetClassKey(cls).Clone();
+            }
+        }
+
+        if (!_classKeys.ContainsKey(ManifestKeyClass))
+        {
+            throw new BackupFormatException(BackupFormatError.CorruptKeybag, "BackupWriterOptions.Keybag", $"the keybag has no usable key for protection class {ManifestKeyClass} (the ManifestKey's)");
+        }
+
+        return keybag;
     }
 
     private BackupKeybag CreateKeybag()

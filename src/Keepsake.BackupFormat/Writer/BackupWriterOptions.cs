@@ -36,6 +36,15 @@ public sealed record BackupWriterOptions
     /// <summary>Manifest.plist WasPasscodeSet.</summary>
     public bool WasPasscodeSet { get; init; }
 
+    /// <summary>
+    /// The keybag of an earlier encrypted backup of the same device (Manifest.plist BackupKeyBag) to keep, as an
+    /// iPhone keeps its backup keybag from one backup to the next. Its class keys are unlocked with
+    /// <see cref="Password"/> (a wrong one raises <see cref="BackupFormatException"/> WrongPassword before anything
+    /// is written), so files added again with the same per-file key are byte-identical to the earlier backup's.
+    /// Null writes a fresh keybag. Ignored for a plain backup.
+    /// </summary>
+    public byte[]? Keybag { get; init; }
+
     /// <summary>Status.plist IsFullBackup.</summary>
     public bool IsFullBackup { get; init; } = true;
 }

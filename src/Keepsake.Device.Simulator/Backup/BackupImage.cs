@@ -39,6 +39,8 @@ internal sealed class BackupImage : IDisposable
         {
             var identity = device.Identity;
             using var secret = password is null ? null : Secret.FromString(password);
+            var keybag = password is null ? null : device.State.BackupKeybag;
+            var seed = password is null ? null : device.State.FileKeySeed;
             var files = new List<BackupImageFile>();
             using (var writer = BackupWriter.Create(folder, new BackupWriterOptions
             {
@@ -52,6 +54,7 @@ internal sealed class BackupImage : IDisposable
                 DoubleProtectionIterations = device.Options.BackupKeyIterations,
                 Iterations = Math.Min(device.Options.BackupKeyIterations, 10_000),
                 IsFullBackup = isFullBackup,
+                Keybag = keybag,
             }))
             {
                 foreach (var entry in device.Phone.Enumerate())
@@ -64,23 +67,44 @@ internal sealed class BackupImage : IDisposable
                         continue;
                     }
 
-                    string digest;
                     using (var content = File.OpenRead(entry.FullPath))
                     {
-                        digest = password is null ? Convert.ToHexStringLower(SHA1.HashData(content)) : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+                        var sha1 = SHA1.HashData(content);
                         content.Position = 0;
-                        var row = writer.AddFile(entry.Domain, entry.RelativePath, content, metadata);
-                        files.Add(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, Path.Combine(folder, row.FileId[..2], row.FileId), digest));
+                        var fileId = Keepsake.BackupFormat.BackupFileId.Compute(entry.Domain, entry.RelativePath);
+                        var fileKey = seed is null ? [] : FileKey(seed, fileId, sha1);
+                        try
+                        {
+                            var row = writer.AddFile(entry.Domain, entry.RelativePath, content, metadata, fileKey);
+                            files.Add(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, Path.Combine(folder, row.FileId[..2], row.FileId), Convert.ToHexStringLower(sha1)));
+                        }
+                        finally
+                        {
+                            CryptographicOperations.ZeroMemory(fileKey);
+                        }
                     }
                 }
 
                 writer.Complete();
             }
 
+            byte[]? keybagUsed = null;
+            if (password is not null)
+            {
+                // The device keeps its backup keybag for the next encrypted backup under this password.
+                keybagUsed = PlistReader.ReadFile(Path.Combine(folder, "Manifest.plist")).AsDictionary().GetData("BackupKeyBag");
+                if (keybag is null && keybagUsed is not null)
+                {
+                    device.State.BackupKeybag = keybagUsed;
+                }
+            }
+
             var statusPath = Path.Combine(folder, "Status.plist");
             var image = new BackupImage(scratch, files, [Path.Combine(folder, "Manifest.db"), Path.Combine(folder, "Manifest.plist"), statusPath], Path.Combine(scratch, "Status.final.plist"))
             {
                 IsEncrypted = password is not null,
+                KeybagDigest = keybagUsed is null ? null : Convert.ToHexStringLower(SHA256.HashData(keybagUsed)),
+                Password = password,
             };
             image.Stamp(uuid, isFullBackup);
             return image;
@@ -92,8 +116,26 @@ internal sealed class BackupImage : IDisposable
         }
     }
 
-    /// <summary>Whether the blobs are encrypted (such an image is never reused: its keys are per backup).</summary>
+    /// <summary>Whether the blobs are encrypted.</summary>
     public bool IsEncrypted { get; private init; }
+
+    /// <summary>SHA-256 of the keybag of an encrypted image (recorded with each backup: another keybag means a full backup).</summary>
+    public string? KeybagDigest { get; private init; }
+
+    /// <summary>The password the image was encrypted with (null when plain): the cache reuses an image only for the same one.</summary>
+    public string? Password { get; private init; }
+
+    /// <summary>
+    /// The per-file key of an encrypted backup: HMAC-SHA256 under the device's seed of the file ID and the content's
+    /// SHA-1, so an unchanged file keeps its key and blob (and is not sent again), and a changed one gets a new key.
+    /// </summary>
+    private static byte[] FileKey(byte[] seed, string fileId, byte[] contentSha1)
+    {
+        var message = new byte[fileId.Length + 1 + contentSha1.Length];
+        System.Text.Encoding.ASCII.GetBytes(fileId, message);
+        contentSha1.CopyTo(message, fileId.Length + 1);
+        return HMACSHA256.HashData(seed, message);
+    }
 
     /// <summary>
     /// Writes the interim ("moving") and final ("finished") Status.plist for one backup run. The device keeps

@@ -5,8 +5,8 @@ using System.Text;
 namespace Keepsake.Device.Simulator.Backup;
 
 /// <summary>
-/// Keeps the last plain backup image while the phone folder is unchanged (same paths, sizes and
-/// times), so repeated backups of a large phone do not rebuild it. One backup runs at a time per
+/// Keeps the last backup image while the phone folder, the password and the keybag are unchanged (same
+/// paths, sizes and times), so repeated backups of a large phone do not rebuild it. One backup runs at a time per
 /// device, as on a real iPhone.
 /// </summary>
 internal sealed class BackupImageCache : IDisposable
@@ -26,7 +26,8 @@ internal sealed class BackupImageCache : IDisposable
     public BackupImage Get(SimulatedDevice device, string uuid, string? password, bool isFullBackup)
     {
         var fingerprint = Fingerprint(device);
-        if (password is null && _image is { IsEncrypted: false } cached && fingerprint == _fingerprint)
+        var keybagDigest = password is null || device.State.BackupKeybag is not { } keybag ? null : Convert.ToHexStringLower(SHA256.HashData(keybag));
+        if (_image is { } cached && cached.Password == password && cached.KeybagDigest == keybagDigest && fingerprint == _fingerprint)
         {
             cached.Stamp(uuid, isFullBackup);
             return cached;

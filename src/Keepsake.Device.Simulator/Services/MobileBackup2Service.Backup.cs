@@ -39,13 +39,22 @@ internal sealed partial class MobileBackup2Service
             previous = null;
         }
 
+        // Encrypted: the host's blobs are only reusable under the same keybag (a new password makes a new one).
+        var keybag = password is null ? null : device.State.BackupKeybag;
+        if (previous is not null && password is not null
+            && (keybag is null || previous.GetString("KeybagDigest") != Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(keybag))))
+        {
+            previous = null;
+        }
+
         var uuid = previous is not null ? previousUuid! : Guid.NewGuid().ToString("D").ToUpperInvariant();
         var image = device.Images.Get(device, uuid, password, isFullBackup: previous is null);
 
         // 2. Decide what to send.
         var previousFiles = previous?.GetDictionary("Files") ?? new PlistDictionary();
         var changed = image.Files.Where(f => f.BlobPath is not null && !(previousFiles.GetString(f.FileId) is { } digest && digest == f.ContentDigest)).ToList();
-        var removed = previousFiles.Keys.Where(id => !image.Files.Any(f => f.FileId == id && f.BlobPath is not null)).ToList();
+        var present = image.Files.Where(f => f.BlobPath is not null).Select(f => f.FileId).ToHashSet(StringComparer.Ordinal);
+        var removed = previousFiles.Keys.Where(id => !present.Contains(id)).ToList();
         var needed = changed.Sum(f => new FileInfo(f.BlobPath!).Length) + image.ManifestFiles.Sum(f => new FileInfo(f).Length);
 
         var (_, free) = await AskAsync(channel, [DeviceLinkMessageNames.GetFreeDiskSpace], cancellationToken).ConfigureAwait(false);
@@ -108,6 +117,11 @@ internal sealed partial class MobileBackup2Service
             ["Encrypted"] = password is not null,
             ["Files"] = new PlistDictionary(),
         };
+        if (image.KeybagDigest is { } digest)
+        {
+            record["KeybagDigest"] = digest;
+        }
+
         var files = record.GetDictionary("Files")!;
         foreach (var file in image.Files.Where(f => f.BlobPath is not null))
         {

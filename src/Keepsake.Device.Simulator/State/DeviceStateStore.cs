@@ -79,7 +79,64 @@ internal sealed class DeviceStateStore
                     _settings["BackupPassword"] = value;
                 }
 
+                // A new password gets a new backup keybag (and so a full backup next time).
+                _settings.Remove("BackupKeybag");
+
                 Save("settings.plist", _settings);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The keybag of the encrypted backups made under the current password (Manifest.plist BackupKeyBag), kept
+    /// so that incremental encrypted backups reuse the class keys; null until the first encrypted backup.
+    /// </summary>
+    public byte[]? BackupKeybag
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _settings.GetData("BackupKeybag");
+            }
+        }
+
+        set
+        {
+            lock (_lock)
+            {
+                if (value is null)
+                {
+                    _settings.Remove("BackupKeybag");
+                }
+                else
+                {
+                    _settings["BackupKeybag"] = value;
+                }
+
+                Save("settings.plist", _settings);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A random secret of this device from which per-file backup keys are derived (with the file and its content),
+    /// so an unchanged file keeps its key, and its encrypted blob, from one encrypted backup to the next.
+    /// </summary>
+    public byte[] FileKeySeed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_settings.GetData("FileKeySeed") is not { Length: 32 } seed)
+                {
+                    seed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+                    _settings["FileKeySeed"] = seed;
+                    Save("settings.plist", _settings);
+                }
+
+                return seed;
             }
         }
     }

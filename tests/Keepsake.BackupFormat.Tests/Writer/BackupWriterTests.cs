@@ -53,6 +53,59 @@ public sealed class BackupWriterTests
         return folder;
     }
 
+    [Fact]
+    public void Create_EarlierKeybagAndSameFileKey_SameBlobAndKeyAndBothDecrypt()
+    {
+        using var dir = new TempDirectory();
+        using var password = Secret.FromString("pässword");
+        var fileKey = RandomNumberGenerator.GetBytes(32);
+        var content = RandomNumberGenerator.GetBytes(100_000);
+        byte[]? keybag = null;
+        var blobs = new List<byte[]>();
+        var keys = new List<byte[]?>();
+        foreach (var name in new[] { "first", "second" })
+        {
+            var folder = dir.Combine(name);
+            using (var writer = BackupWriter.Create(folder, new BackupWriterOptions { Udid = Udid, Password = password, DoubleProtectionIterations = 10, Iterations = 10, Keybag = keybag }))
+            {
+                writer.AddFile("HomeDomain", "Library/same.bin", new MemoryStream(content), null, fileKey);
+                writer.AddFile("HomeDomain", "Library/fresh.bin", new MemoryStream(content));
+                writer.Complete();
+            }
+
+            keybag ??= PlistReader.ReadFile(Path.Combine(folder, "Manifest.plist")).AsDictionary().GetData("BackupKeyBag");
+            using var backup = BackupFolder.Open(folder, password);
+            var entry = backup.FindEntry("HomeDomain", "Library/same.bin")!;
+            using (var stream = backup.OpenRead(entry))
+            {
+                Assert.Equal(content, BackupFolderTests.ReadAll(stream));
+            }
+
+            blobs.Add(File.ReadAllBytes(Path.Combine(folder, entry.FileId[..2], entry.FileId)));
+            keys.Add(entry.EncryptionKey);
+        }
+
+        Assert.Equal(blobs[0], blobs[1]);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Equal(keybag, PlistReader.ReadFile(dir.Combine("second", "Manifest.plist")).AsDictionary().GetData("BackupKeyBag"));
+    }
+
+    [Fact]
+    public void Create_EarlierKeybagWrongPassword_ThrowsWrongPasswordAndWritesNoFile()
+    {
+        using var dir = new TempDirectory();
+        using var password = Secret.FromString("right");
+        WriteSample(dir.Combine("first"), password);
+        var keybag = PlistReader.ReadFile(dir.Combine("first", "Manifest.plist")).AsDictionary().GetData("BackupKeyBag");
+        using var wrong = Secret.FromString("wrong");
+
+        var error = Assert.Throws<BackupFormatException>(() => BackupWriter.Create(dir.Combine("second"), new BackupWriterOptions { Udid = Udid, Password = wrong, Keybag = keybag }));
+
+        Assert.Equal(BackupFormatError.WrongPassword, error.Error);
+        Assert.DoesNotContain("wrong", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Combine("second")));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -159,6 +159,34 @@ public sealed class DebianToolsTests
     }
 
     [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_EncryptedIncremental_SendsOnlyChangedFilesAndDecrypts()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "encryption", "on", "s3cret-pw", target).EnsureSuccess("idevicebackup2 encryption on");
+        var full = session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full (encrypted)");
+        var folder = Path.Combine(target, session.Host.Udid);
+        var unchanged = Services.MobileBackup2.MobileBackup2ClientTests.BlobPath(folder, "HomeDomain", "Library/SMS/sms.db");
+        var unchangedBytes = File.ReadAllBytes(unchanged);
+        var marker = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(unchanged, marker);
+        File.WriteAllText(Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Notes", "notes.txt"), "Buy milk and eggs\n");
+        File.Delete(Path.Combine(session.PhoneFolder, "AppDomain-com.example.app", "Documents", "a.txt"));
+
+        var result = session.Run("idevicebackup2", "backup", target).EnsureSuccess("idevicebackup2 backup (encrypted, incremental)");
+
+        // As from a real iPhone: the device keeps its backup keybag and an unchanged file its key, so only the changed
+        // file and the 4 bookkeeping files travel, and the blob left in place still decrypts under the new Manifest.
+        Assert.Contains("Incremental backup mode", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(9, ReceivedCount(full.StandardOutput));
+        Assert.Equal(5, ReceivedCount(result.StandardOutput));
+        Assert.Equal(marker, File.GetLastWriteTimeUtc(unchanged));
+        Assert.Equal(unchangedBytes, File.ReadAllBytes(unchanged));
+        AssertBackupMatchesPhone(folder, session.PhoneFolder, "s3cret-pw");
+    }
+
+    [ToolFact("idevicebackup2")]
     public async Task Idevicebackup2_Restore_ChangesPhoneFolder()
     {
         await using var session = await SimulatorSession.StartAsync();
