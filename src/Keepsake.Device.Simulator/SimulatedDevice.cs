@@ -30,7 +30,7 @@ internal sealed class SimulatedDevice : IDisposable
         {
             [LockdownClient.Port] = new LockdownService(this),
             [NotificationProxyPort] = new NotificationProxyService(PostedNotifications),
-            [AfcPort] = new AfcService(phone),
+            [AfcPort] = new AfcService(phone, RestoreFiles),
             [MobileBackup2Port] = new MobileBackup2Service(this),
         };
     }
@@ -47,6 +47,12 @@ internal sealed class SimulatedDevice : IDisposable
 
     /// <summary>Notifications hosts posted through notification_proxy, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> PostedNotifications { get; } = new();
+
+    /// <summary>Files hosts left under /iTunesRestore over AFC (device path → bytes), read by the next restore.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> RestoreFiles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The bundle IDs the last restore was asked to reinstall (RestoreApplications.plist), empty when none.</summary>
+    public IReadOnlyList<string> LastRestoreApplications { get; set; } = [];
 
     /// <summary>The last backup image, reused while the phone is unchanged.</summary>
     public Backup.BackupImageCache Images { get; } = new();

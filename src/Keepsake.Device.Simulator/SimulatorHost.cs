@@ -38,6 +38,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The notifications hosts posted (e.g. com.apple.itunes-mobdev.syncWillStart), in order.</summary>
     public IReadOnlyList<string> PostedNotifications => [.. _device.PostedNotifications];
 
+    /// <summary>The bundle IDs the last restore asked the phone to reinstall (/iTunesRestore/RestoreApplications.plist).</summary>
+    public IReadOnlyList<string> LastRestoreApplications => _device.LastRestoreApplications;
+
     /// <summary>Simulates pulling the cable: the device leaves ListDevices, listeners get Detached, Connect fails.</summary>
     public Task DetachAsync() => _usbmuxd.SetAttachedAsync(false);
 

@@ -9,10 +9,11 @@ namespace Keepsake.Device.Simulator.Services;
 
 /// <summary>
 /// com.apple.afc over the phone's media folder: READ_DIR, GET_FILE_INFO, GET_DEVINFO, FILE_OPEN,
-/// FILE_READ, FILE_CLOSE and FILE_LOCK. Writable opens go to scratch memory (the sync lock file,
-/// /iTunesRestore) and never touch the phone folder.
+/// FILE_READ, FILE_WRITE, FILE_CLOSE and FILE_LOCK. Writable opens go to scratch memory (the sync lock file,
+/// /iTunesRestore) and never touch the phone folder; what a host leaves under /iTunesRestore is kept in
+/// <paramref name="restoreFiles"/> for the next restore to read, as the phone does.
 /// </summary>
-internal sealed class AfcService(PhoneContents phone) : IDeviceService
+internal sealed class AfcService(PhoneContents phone, System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> restoreFiles) : IDeviceService
 {
     public async Task ServeAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ internal sealed class AfcService(PhoneContents phone) : IDeviceService
 
     private static byte[] Strings(IEnumerable<string> values) => Encoding.UTF8.GetBytes(string.Concat(values.Select(v => v + "\0")));
 
-    private static AfcPacket Handle(AfcPacket request, SafePath root, Dictionary<ulong, Stream> handles, ref ulong nextHandle)
+    private AfcPacket Handle(AfcPacket request, SafePath root, Dictionary<ulong, Stream> handles, ref ulong nextHandle)
     {
         switch (request.Operation)
         {
@@ -130,7 +131,7 @@ internal sealed class AfcService(PhoneContents phone) : IDeviceService
                 }
                 else
                 {
-                    opened = new MemoryStream();
+                    opened = new ScratchFile("/" + PathArg(request.HeaderData.AsSpan(8)).TrimStart('/'));
                 }
 
                 var handle = nextHandle++;
@@ -170,6 +171,11 @@ internal sealed class AfcService(PhoneContents phone) : IDeviceService
             {
                 if (request.HeaderData.Length >= 8 && handles.Remove(BinaryPrimitives.ReadUInt64LittleEndian(request.HeaderData), out var file))
                 {
+                    if (file is ScratchFile { Path: var path } scratch && path.StartsWith("/iTunesRestore/", StringComparison.Ordinal))
+                    {
+                        restoreFiles[path] = scratch.ToArray();
+                    }
+
                     file.Dispose();
                     return Status(request, AfcStatus.Success);
                 }
@@ -185,5 +191,11 @@ internal sealed class AfcService(PhoneContents phone) : IDeviceService
             default:
                 return Status(request, AfcStatus.OperationNotSupported);
         }
+    }
+
+    /// <summary>A file opened for writing: kept in memory under its device path.</summary>
+    private sealed class ScratchFile(string path) : MemoryStream
+    {
+        public string Path { get; } = path;
     }
 }

@@ -15,9 +15,28 @@ internal sealed partial class MobileBackup2Service
 {
     private static readonly string[] UserDomainPrefixes = ["HomeDomain", "MediaDomain", "CameraRollDomain", "AppDomain", "HealthDomain"];
 
+    /// <summary>The apps a host asked the phone to reinstall (consumed, as the phone does after the restore).</summary>
+    private IReadOnlyList<string> TakeRestoreApplications()
+    {
+        if (!device.RestoreFiles.TryRemove("/iTunesRestore/RestoreApplications.plist", out var bytes))
+        {
+            return [];
+        }
+
+        try
+        {
+            return [.. PlistReader.Read(bytes).AsDictionary().Keys.Order(StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is PlistFormatException or InvalidCastException)
+        {
+            return [];
+        }
+    }
+
     private async Task<PlistDictionary> RestoreAsync(DeviceLinkChannel channel, PlistDictionary body, CancellationToken cancellationToken)
     {
         var options = body.GetDictionary("Options") ?? new PlistDictionary();
+        device.LastRestoreApplications = TakeRestoreApplications();
         var scratch = await PullManifestsAsync(channel, cancellationToken).ConfigureAwait(false);
         try
         {

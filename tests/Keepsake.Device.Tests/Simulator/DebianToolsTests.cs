@@ -205,6 +205,28 @@ public sealed class DebianToolsTests
     }
 
     [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_Restore_LeavesInfoPlistAppsForThePhoneUnlessSkipApps()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+        var infoPath = Path.Combine(target, session.Host.Udid, "Info.plist");
+        var info = Keepsake.Plist.PlistReader.ReadFile(infoPath).AsDictionary();
+        info["Applications"] = new Keepsake.Plist.PlistDictionary
+        {
+            ["com.example.app"] = new Keepsake.Plist.PlistDictionary { ["CFBundleIdentifier"] = "com.example.app" },
+        };
+        File.WriteAllBytes(infoPath, Keepsake.Plist.PlistWriter.ToXml(info));
+
+        // The simulated phone's AFC keeps what idevicebackup2 leaves in /iTunesRestore, as Keepsake's host does.
+        session.Run("idevicebackup2", "restore", "--no-reboot", target).EnsureSuccess("idevicebackup2 restore");
+        Assert.Equal(["com.example.app"], session.Host.LastRestoreApplications);
+        session.Run("idevicebackup2", "restore", "--no-reboot", "--skip-apps", target).EnsureSuccess("idevicebackup2 restore --skip-apps");
+        Assert.Empty(session.Host.LastRestoreApplications);
+    }
+
+    [ToolFact("idevicebackup2")]
     public async Task Idevicebackup2_List_PrintsBackupFiles()
     {
         await using var session = await SimulatorSession.StartAsync();

@@ -74,6 +74,37 @@ public sealed class AfcClient : IAsyncDisposable
         return reply.Payload;
     }
 
+    /// <summary>Writes <paramref name="data"/> at the handle's position, in packets of at most <see cref="ReadChunk"/> bytes.</summary>
+    public async Task WriteAsync(ulong handle, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        for (var offset = 0; offset < data.Length; offset += ReadChunk)
+        {
+            var part = data.Slice(offset, Math.Min(ReadChunk, data.Length - offset)).ToArray();
+            await RequestAsync(AfcOpcode.FileWrite, AfcPacket.UInt64Data(handle), part, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates a folder (and its parents, as the device does); an existing folder is fine.</summary>
+    public Task MakeDirectoryAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return RequestAsync(AfcOpcode.MakeDirectory, AfcPacket.PathData(path), [], path, cancellationToken);
+    }
+
+    /// <summary>Creates or replaces the device file <paramref name="path"/> with <paramref name="data"/>.</summary>
+    public async Task WriteFileAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var handle = await OpenAsync(path, AfcOpenMode.WriteOnly, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteAsync(handle, data, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await CloseAsync(handle, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>FILE_LOCK on an open handle; <see cref="AfcException"/> with <see cref="AfcStatus.OperationWouldBlock"/> when held elsewhere.</summary>
     public Task LockAsync(ulong handle, AfcLockOperation operation, CancellationToken cancellationToken = default) =>
         RequestAsync(AfcOpcode.FileLock, AfcPacket.UInt64Data(handle, (ulong)operation), [], null, cancellationToken);

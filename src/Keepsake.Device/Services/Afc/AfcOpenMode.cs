@@ -5,6 +5,7 @@ public enum AfcOpenMode : ulong
 {
     ReadOnly = 1,
     ReadWrite = 2,
+    /// <summary>"w": write only, created or truncated.</summary>
     WriteOnly = 3,
     WriteReadTruncate = 4,
     Append = 5,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keepsake.Device.Lockdown;
+using Keepsake.Device.Services.Afc;
 using Keepsake.Device.Transport;
 using Keepsake.Plist;
 using Keepsake.Primitives;
@@ -14,6 +15,9 @@ namespace Keepsake.Device.Services.MobileBackup2;
 public sealed class MobileBackup2Client : IAsyncDisposable
 {
     public const string ServiceName = "com.apple.mobilebackup2";
+
+    /// <summary>The AFC folder where a host leaves the list of apps to reinstall after a restore.</summary>
+    public const string RestoreApplicationsFolder = "/iTunesRestore";
 
     private readonly DeviceLinkChannel _channel;
     private readonly string _udid;
@@ -136,6 +140,11 @@ public sealed class MobileBackup2Client : IAsyncDisposable
         var syncLock = await AcquireSyncLockAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!options.SkipApps && options.Applications is { Count: > 0 } applications)
+            {
+                await WriteRestoreApplicationsAsync(applications, cancellationToken).ConfigureAwait(false);
+            }
+
             await RunAsync("Restore", request, fileSystem, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -207,6 +216,22 @@ public sealed class MobileBackup2Client : IAsyncDisposable
         {
             // The lock is a courtesy to the phone's UI; the backup itself does not need it.
             return null;
+        }
+    }
+
+    /// <summary>The list of apps the phone reinstalls after a restore, as iTunes leaves it (XML plist over AFC).</summary>
+    private async Task WriteRestoreApplicationsAsync(PlistDictionary applications, CancellationToken cancellationToken)
+    {
+        if (_lockdown is null)
+        {
+            throw new InvalidOperationException("Restoring apps needs a client started from a lockdown session (the list goes over AFC).");
+        }
+
+        var afc = await AfcClient.StartAsync(_lockdown, cancellationToken).ConfigureAwait(false);
+        await using (afc.ConfigureAwait(false))
+        {
+            await afc.MakeDirectoryAsync(RestoreApplicationsFolder, cancellationToken).ConfigureAwait(false);
+            await afc.WriteFileAsync(RestoreApplicationsFolder + "/RestoreApplications.plist", PlistWriter.ToXml(applications), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using Keepsake.Plist;
 using Keepsake.Primitives;
 
 namespace Keepsake.Device.Services.MobileBackup2;
@@ -11,7 +12,16 @@ public sealed class MobileBackup2RestoreOptions
 
     public bool RemoveItemsNotRestored { get; init; }
 
+    /// <summary>Do not ask the phone to reinstall the backup's apps (idevicebackup2 --skip-apps).</summary>
     public bool SkipApps { get; init; }
+
+    /// <summary>
+    /// The apps the phone should reinstall: the backup's Info.plist <c>Applications</c> dictionary (bundle ID →
+    /// details), which the caller reads from the backup. Unless <see cref="SkipApps"/> is set, it is written to
+    /// the phone's <c>/iTunesRestore/RestoreApplications.plist</c> over AFC before the restore starts, as iTunes
+    /// and idevicebackup2 do. Null or empty writes nothing.
+    /// </summary>
+    public PlistDictionary? Applications { get; init; }
 
     /// <summary>Keep a copy of the backup on the device side (idevicebackup2 --copy).</summary>
     public bool CopyBackup { get; init; }

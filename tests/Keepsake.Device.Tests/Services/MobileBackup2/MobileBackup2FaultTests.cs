@@ -69,6 +69,25 @@ public sealed class MobileBackup2FaultTests
         Assert.False(File.Exists(extra));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RestoreAsync_Applications_WrittenForThePhoneUnlessSkipApps(bool skipApps)
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var ours = Path.Combine(session.Root, "ours");
+        await HostSide.BackupAsync(session, ours, full: true);
+        var applications = new Keepsake.Plist.PlistDictionary
+        {
+            ["com.example.app"] = new Keepsake.Plist.PlistDictionary { ["CFBundleIdentifier"] = "com.example.app" },
+            ["net.whatsapp.WhatsApp"] = new Keepsake.Plist.PlistDictionary { ["CFBundleIdentifier"] = "net.whatsapp.WhatsApp" },
+        };
+
+        await HostSide.RestoreAsync(session, ours, new MobileBackup2RestoreOptions { Applications = applications, SkipApps = skipApps, Reboot = false });
+
+        Assert.Equal(skipApps ? [] : ["com.example.app", "net.whatsapp.WhatsApp"], session.Host.LastRestoreApplications);
+    }
+
     [Fact]
     public async Task RestoreAsync_PhoneFull_ThrowsMobileBackup2ExceptionAndLeavesPhoneUntouched()
     {
