@@ -65,7 +65,7 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
 
             if (got < 4)
             {
-                throw new DeviceProtocolException($"The connection closed inside a plist length prefix ({got} of 4 bytes).");
+                throw new DeviceDisconnectedException($"The connection closed inside a plist length prefix ({got} of 4 bytes).");
             }
 
             var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
@@ -87,14 +87,14 @@ public sealed class ServiceConnection : IAsyncDisposable, IDisposable
         }
         catch (EndOfStreamException ex)
         {
-            throw new DeviceProtocolException("The connection closed in the middle of a plist message.", ex);
+            throw new DeviceDisconnectedException("The connection closed in the middle of a plist message.", ex);
         }
     }
 
-    /// <summary>Receives one plist; <see cref="DeviceProtocolException"/> when the peer closed instead.</summary>
+    /// <summary>Receives one plist; <see cref="DeviceDisconnectedException"/> when the peer closed instead.</summary>
     public async Task<PlistNode> ReceivePlistAsync(CancellationToken cancellationToken = default) =>
         await ReceivePlistOrEndAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new DeviceProtocolException("The peer closed the connection while a plist message was expected.");
+            ?? throw new DeviceDisconnectedException("The peer closed the connection while a plist message was expected.");
 
     /// <summary>
     /// Starts TLS as the client (host side). <paramref name="clientCertificate"/> (with its private key)

@@ -35,10 +35,10 @@ public sealed class ServiceConnectionTests
     }
 
     [Fact]
-    public async Task ReceivePlistAsync_TruncatedBody_ThrowsDeviceProtocolException()
+    public async Task ReceivePlistAsync_TruncatedBody_ThrowsDeviceDisconnectedException()
     {
         await using var connection = new ServiceConnection(new MemoryStream([0, 0, 0, 10, (byte)'<', (byte)'?']));
-        await Assert.ThrowsAsync<DeviceProtocolException>(() => connection.ReceivePlistAsync());
+        await Assert.ThrowsAsync<DeviceDisconnectedException>(() => connection.ReceivePlistAsync());
     }
 
     [Fact]

@@ -221,7 +221,7 @@ public static class DeviceLinkFileTransfer
         }
         catch (EndOfStreamException ex)
         {
-            throw new DeviceProtocolException($"The connection closed while reading {what} of a file transfer.", ex);
+            throw new DeviceDisconnectedException($"The connection closed while reading {what} of a file transfer.", ex);
         }
     }
 }

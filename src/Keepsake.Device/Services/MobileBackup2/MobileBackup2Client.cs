@@ -249,6 +249,18 @@ public sealed class MobileBackup2Client : IAsyncDisposable
         _bytesSent = 0;
         _filesReceived = 0;
         _percent = 0;
+        try
+        {
+            return await ConverseAsync(operation, request, fileSystem, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DeviceDisconnectedException.IsDisconnect(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DeviceDisconnectedException($"The iPhone disconnected during {operation} ({_filesReceived} files, {_bytesReceived} bytes received). Reconnect and unlock it, then run it again: what was received is kept.", ex);
+        }
+    }
+
+    private async Task<PlistNode?> ConverseAsync(string operation, PlistDictionary request, IDeviceLinkFileSystem fileSystem, IProgress<MobileBackup2Progress>? progress, CancellationToken cancellationToken)
+    {
         var handler = new MobileBackup2MessageHandler(_channel, fileSystem, this);
         _channel.Connection.ReceiveTimeout = IdleTimeout;
         await _channel.SendProcessMessageAsync(request, cancellationToken).ConfigureAwait(false);

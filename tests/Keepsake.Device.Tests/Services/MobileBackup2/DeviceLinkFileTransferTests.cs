@@ -66,6 +66,6 @@ public sealed class DeviceLinkFileTransferTests
         await Assert.ThrowsAsync<DeviceProtocolException>(() => DeviceLinkFileTransfer.ReadNameAsync(new MemoryStream([0, 0, 0x10, 1])));
 
     [Fact]
-    public async Task ReadNameAsync_Truncated_Throws() =>
-        await Assert.ThrowsAsync<DeviceProtocolException>(() => DeviceLinkFileTransfer.ReadNameAsync(new MemoryStream([0, 0, 0, 5, 65])));
+    public async Task ReadNameAsync_Truncated_ThrowsDeviceDisconnectedException() =>
+        await Assert.ThrowsAsync<DeviceDisconnectedException>(() => DeviceLinkFileTransfer.ReadNameAsync(new MemoryStream([0, 0, 0, 5, 65])));
 }

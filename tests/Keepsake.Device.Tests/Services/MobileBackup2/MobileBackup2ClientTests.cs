@@ -88,7 +88,7 @@ public sealed class MobileBackup2ClientTests
     }
 
     [Fact]
-    public async Task BackupAsync_DisconnectFault_ThrowsIOExceptionAndNextIncrementalCompletes()
+    public async Task BackupAsync_DisconnectFault_ThrowsDisconnectedAndNextIncrementalCompletes()
     {
         using var temp = new TempDirectory("keepsake-device");
         var ours = Path.Combine(temp.Path, "ours");
@@ -102,7 +102,8 @@ public sealed class MobileBackup2ClientTests
         await using (var faulty = await SimulatorSession.StartAsync(new SimulatorFaults { DisconnectAfterBytes = 200_000 }, reuse: temp))
         {
             var started = DateTime.UtcNow;
-            await Assert.ThrowsAnyAsync<IOException>(() => HostSide.BackupAsync(faulty, ours, full: false));
+            var error = await Assert.ThrowsAsync<Keepsake.Device.Transport.DeviceDisconnectedException>(() => HostSide.BackupAsync(faulty, ours, full: false));
+            Assert.Contains("disconnected during Backup", error.Message, StringComparison.Ordinal);
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
         }
 
