@@ -10,7 +10,7 @@ namespace Keepsake.Device.Simulator.Services;
 /// </summary>
 internal sealed partial class MobileBackup2Service
 {
-    private async Task<PlistDictionary> BackupAsync(DeviceLinkChannel channel, PlistDictionary body, CancellationToken cancellationToken)
+    private async Task<PlistDictionary> BackupAsync(DeviceLinkChannel channel, System.Net.Sockets.Socket? socket, PlistDictionary body, CancellationToken cancellationToken)
     {
         using var slot = await device.Images.EnterAsync(cancellationToken).ConfigureAwait(false);
         var udid = device.Identity.Udid;
@@ -80,7 +80,7 @@ internal sealed partial class MobileBackup2Service
         double Progress() => Math.Min(99.0, 100.0 * sentBytes / total);
         var uploads = changed.Select(f => (f.Domain + "/" + f.RelativePath, $"{snapshot}/{f.FileId[..2]}/{f.FileId}", f.BlobPath!)).ToList();
         uploads.AddRange(image.ManifestFiles.Select(m => ("/var/mobile/Library/MobileBackup/" + Path.GetFileName(m), $"{snapshot}/{Path.GetFileName(m)}", m)));
-        var code = await UploadAsync(channel, uploads, Progress, n => sentBytes += n, cancellationToken).ConfigureAwait(false);
+        var code = await UploadAsync(channel, socket, uploads, Progress, n => sentBytes += n, cancellationToken).ConfigureAwait(false);
         if (code != 0)
         {
             return Error(104, $"The computer could not store the backup files (error {code})");
@@ -106,7 +106,7 @@ internal sealed partial class MobileBackup2Service
 
         var removals = new PlistArray([.. removed.Select(id => (PlistNode)$"{udid}/{id[..2]}/{id}"), snapshot]);
         await AskAsync(channel, [DeviceLinkMessageNames.RemoveItems, removals, new PlistDictionary(), Progress()], cancellationToken).ConfigureAwait(false);
-        code = await UploadAsync(channel, [("/var/mobile/Library/MobileBackup/Status.plist", udid + "/Status.plist", image.FinalStatusPath)], () => 100.0, _ => { }, cancellationToken).ConfigureAwait(false);
+        code = await UploadAsync(channel, socket, [("/var/mobile/Library/MobileBackup/Status.plist", udid + "/Status.plist", image.FinalStatusPath)], () => 100.0, _ => { }, cancellationToken).ConfigureAwait(false);
         if (code != 0)
         {
             return Error(104, $"The computer could not store Status.plist (error {code})");

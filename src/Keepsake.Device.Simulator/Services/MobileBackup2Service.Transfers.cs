@@ -73,9 +73,14 @@ internal sealed partial class MobileBackup2Service
         return received;
     }
 
-    /// <summary>Uploads files (device name, host path, local source) in batches; returns the first host error code.</summary>
-    private static async Task<long> UploadAsync(DeviceLinkChannel channel, IReadOnlyList<(string DeviceName, string HostPath, string Source)> files, Func<double> progress, Action<long> sent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads files (device name, host path, local source) in batches; returns the first host error code. With the
+    /// connection's <paramref name="socket"/> (a plain one: no TLS, no fault injection), file data goes from the page
+    /// cache to the socket.
+    /// </summary>
+    private static async Task<long> UploadAsync(DeviceLinkChannel channel, System.Net.Sockets.Socket? socket, IReadOnlyList<(string DeviceName, string HostPath, string Source)> files, Func<double> progress, Action<long> sent, CancellationToken cancellationToken)
     {
+        socket = channel.Connection.IsTls ? null : socket;
         var index = 0;
         while (index < files.Count)
         {
@@ -93,10 +98,13 @@ internal sealed partial class MobileBackup2Service
             {
                 await DeviceLinkFileTransfer.WriteNameAsync(channel.Stream, deviceName, cancellationToken).ConfigureAwait(false);
                 await DeviceLinkFileTransfer.WriteNameAsync(channel.Stream, hostPath, cancellationToken).ConfigureAwait(false);
-                var content = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                // SendPacketsElement wants a FileStream opened for asynchronous I/O.
+                var content = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | (socket is null ? FileOptions.None : FileOptions.Asynchronous));
                 await using (content.ConfigureAwait(false))
                 {
-                    sent(await DeviceLinkFileTransfer.WriteContentAsync(channel.Stream, content, DeviceChunkSize, cancellationToken).ConfigureAwait(false));
+                    sent(socket is not null
+                        ? await SocketFileSender.SendContentAsync(socket, content, DeviceChunkSize, cancellationToken).ConfigureAwait(false)
+                        : await DeviceLinkFileTransfer.WriteContentAsync(channel.Stream, content, DeviceChunkSize, cancellationToken).ConfigureAwait(false));
                 }
             }
 

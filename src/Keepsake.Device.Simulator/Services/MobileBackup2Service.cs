@@ -12,6 +12,8 @@ internal sealed partial class MobileBackup2Service(SimulatedDevice device) : IDe
 {
     public async Task ServeAsync(Stream stream, CancellationToken cancellationToken)
     {
+        // The connection's own socket (none when faults wrap the stream), for uploads that bypass user-space copies.
+        var socket = stream is System.Net.Sockets.NetworkStream network ? network.Socket : null;
         var channel = new DeviceLinkChannel(new ServiceConnection(stream) { ReceiveTimeout = TimeSpan.FromMinutes(10) });
         await using var channelScope = channel.ConfigureAwait(false);
         await channel.ExchangeVersionsAsDeviceAsync(device.Options.DeviceLinkVersion, 0, cancellationToken).ConfigureAwait(false);
@@ -42,7 +44,7 @@ internal sealed partial class MobileBackup2Service(SimulatedDevice device) : IDe
             {
                 "Hello" => Hello(),
                 "ChangePassword" => ChangePassword(body),
-                "Backup" => await BackupAsync(channel, body, cancellationToken).ConfigureAwait(false),
+                "Backup" => await BackupAsync(channel, socket, body, cancellationToken).ConfigureAwait(false),
                 "Restore" => await RestoreAsync(channel, body, cancellationToken).ConfigureAwait(false),
                 "Info" or "List" => await InfoAsync(channel, body, cancellationToken).ConfigureAwait(false),
                 var other => Error(1, $"Unsupported request {other}"),
