@@ -23,9 +23,19 @@ public sealed class MobileBackup2ClientTests
         var ourFiles = Files(Path.Combine(ours, udid));
         theirFiles.Remove("Info.plist");
         Assert.Equal(theirFiles.Keys.Order(StringComparer.Ordinal), ourFiles.Keys.Order(StringComparer.Ordinal));
-        foreach (var (name, path) in theirFiles.Where(f => f.Key.Length > 40))
+        // Every file the phone sent is byte-identical (blobs, Manifest.db, Manifest.plist); Status.plist too but for
+        // the two fields that name each backup run (its UUID and date).
+        foreach (var (name, path) in theirFiles.Where(f => f.Key != "Status.plist"))
         {
             Assert.True(File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(ourFiles[name])), $"{name} differs");
+        }
+
+        var theirStatus = Keepsake.Plist.PlistReader.ReadFile(theirFiles["Status.plist"]).AsDictionary();
+        var ourStatus = Keepsake.Plist.PlistReader.ReadFile(ourFiles["Status.plist"]).AsDictionary();
+        Assert.Equal(theirStatus.Keys.Order(StringComparer.Ordinal), ourStatus.Keys.Order(StringComparer.Ordinal));
+        foreach (var key in theirStatus.Keys.Where(k => k is not "UUID" and not "Date"))
+        {
+            Assert.Equal(theirStatus[key], ourStatus[key]);
         }
 
         DebianToolsTests_AssertIfReadable(Path.Combine(ours, udid), session.PhoneFolder);
