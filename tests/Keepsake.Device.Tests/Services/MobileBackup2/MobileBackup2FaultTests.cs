@@ -11,13 +11,77 @@ namespace Keepsake.Device.Tests.Services.MobileBackup2;
 public sealed class MobileBackup2FaultTests
 {
     [Fact]
-    public async Task BackupAsync_StalledDevice_ThrowsTimeoutWithinIdleTimeout()
+    public async Task BackupAsync_StalledDevice_ThrowsTimeoutWithinIdleTimeoutAndNextIncrementalCompletes()
     {
-        await using var session = await SimulatorSession.StartAsync(new SimulatorFaults { StallAfterBytes = 150_000 });
-        var started = DateTime.UtcNow;
-        await Assert.ThrowsAsync<TimeoutException>(() => HostSide.BackupAsync(session, Path.Combine(session.Root, "ours"), full: true, idleTimeout: TimeSpan.FromSeconds(2)));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
+        using var temp = new TempDirectory("keepsake-device");
+        var ours = Path.Combine(temp.Path, "ours");
+        await FullBackupThenChangeAsync(temp, ours);
+        await using (var session = await SimulatorSession.StartAsync(new SimulatorFaults { StallAfterBytes = 150_000 }, reuse: temp))
+        {
+            var started = DateTime.UtcNow;
+            await Assert.ThrowsAsync<TimeoutException>(() => HostSide.BackupAsync(session, ours, full: false, idleTimeout: TimeSpan.FromSeconds(2)));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
+        }
+
+        await AssertNextIncrementalCompletesAsync(temp, ours);
     }
+
+    [Fact]
+    public async Task BackupAsync_Cancelled_NextIncrementalCompletes()
+    {
+        using var temp = new TempDirectory("keepsake-device");
+        var ours = Path.Combine(temp.Path, "ours");
+        await FullBackupThenChangeAsync(temp, ours);
+        await using (var session = await SimulatorSession.StartAsync(new SimulatorFaults { BytesPerSecond = 100_000 }, reuse: temp))
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => HostSide.BackupAsync(session, ours, full: false, cancellationToken: cts.Token));
+        }
+
+        await AssertNextIncrementalCompletesAsync(temp, ours);
+    }
+
+    [Fact]
+    public async Task BackupAsync_HostDiskTooSmall_NothingWrittenAndNextIncrementalCompletes()
+    {
+        using var temp = new TempDirectory("keepsake-device");
+        var ours = Path.Combine(temp.Path, "ours");
+        await FullBackupThenChangeAsync(temp, ours);
+        var before = Snapshot(ours);
+        await using (var session = await SimulatorSession.StartAsync(reuse: temp))
+        {
+            var ex = await Assert.ThrowsAsync<MobileBackup2Exception>(() => HostSide.BackupAsync(session, ours, full: false, fileSystem: new TinyDiskFileSystem(new LocalDeviceLinkFileSystem(ours))));
+            Assert.Equal(105, ex.ErrorCode);
+        }
+
+        Assert.Equal(before, Snapshot(ours));
+        await AssertNextIncrementalCompletesAsync(temp, ours);
+    }
+
+    /// <summary>A healthy full backup, then a 600 kB change on the phone for the next run to transfer.</summary>
+    private static async Task FullBackupThenChangeAsync(TempDirectory temp, string ours)
+    {
+        await using (var first = await SimulatorSession.StartAsync(reuse: temp))
+        {
+            await HostSide.BackupAsync(first, ours, full: true);
+        }
+
+        DebianToolsTests.BuiltIn(Path.Combine(temp.Path, "phone"), "HomeDomain", "Library/Big.bin", [.. Enumerable.Range(0, 600_000).Select(i => (byte)(i * 31))]);
+        File.WriteAllText(Path.Combine(temp.Path, "phone", "HomeDomain", "Library", "Notes", "notes.txt"), "Buy milk and bread\n");
+    }
+
+    private static async Task AssertNextIncrementalCompletesAsync(TempDirectory temp, string ours)
+    {
+        await using var healthy = await SimulatorSession.StartAsync(reuse: temp);
+        await HostSide.BackupAsync(healthy, ours, full: false);
+        DebianToolsTests.AssertBackupMatchesPhone(Path.Combine(ours, healthy.Host.Udid), healthy.PhoneFolder, null);
+        Assert.False(Directory.Exists(Path.Combine(ours, healthy.Host.Udid, "Snapshot")));
+    }
+
+    private static Dictionary<string, string> Snapshot(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToDictionary(
+            p => Path.GetRelativePath(root, p),
+            p => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p))));
 
     [Fact]
     public async Task BackupAsync_SlowLink_CompletesWithSameBytes()
