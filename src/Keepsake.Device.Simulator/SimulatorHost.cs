@@ -67,6 +67,11 @@ public sealed class SimulatorHost : IAsyncDisposable
             {
                 BuiltInPhone.Generate(phoneFolder);
             }
+
+            if (options.MessagesInICloud is { } messagesInICloud)
+            {
+                MessagesInICloudSetting.Write(phoneFolder, messagesInICloud);
+            }
         }
 
         var device = new SimulatedDevice(options, new PhoneContents(phoneFolder));

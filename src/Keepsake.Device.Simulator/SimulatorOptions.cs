@@ -20,6 +20,13 @@ public sealed class SimulatorOptions
     /// <summary>Where pairings, keys, usbmuxd pair records and backup bookkeeping persist across restarts.</summary>
     public required string StateFolder { get; init; }
 
+    /// <summary>
+    /// For the built-in phone (no <see cref="PhoneFolder"/>): Messages in iCloud is on (true) or off
+    /// (false), written into the phone's Messages preferences at start; null leaves the phone as it is.
+    /// When on, the phone leaves its message store out of backups (<see cref="Phone.MessagesInICloudSetting"/>).
+    /// </summary>
+    public bool? MessagesInICloud { get; init; }
+
     public SimulatorFaults Faults { get; init; } = SimulatorFaults.None;
 
     /// <summary>

@@ -57,8 +57,15 @@ internal sealed class BackupImage : IDisposable
                 Keybag = keybag,
             }))
             {
+                // With Messages in iCloud, iOS takes the message store out of backups (see MessagesInICloudSetting).
+                var leaveOutMessages = Phone.MessagesInICloudSetting.RemovesMessagesFromBackup(device.Phone);
                 foreach (var entry in device.Phone.Enumerate())
                 {
+                    if (leaveOutMessages && Phone.MessagesInICloudSetting.IsInMessageStore(entry))
+                    {
+                        continue;
+                    }
+
                     var metadata = new BackupEntryMetadata { LastModified = entry.Modified, LastStatusChange = entry.Modified, Birth = entry.Modified };
                     if (entry.IsDirectory)
                     {

@@ -5,6 +5,7 @@ using Keepsake.Device.Services.MobileBackup2;
 using Keepsake.Device.Transport;
 using Keepsake.Engine.Vault;
 using Keepsake.Plist;
+using Keepsake.Repository;
 
 namespace Keepsake.Engine.DeviceBackup;
 
@@ -48,8 +49,12 @@ public static class DeviceBackupJob
             var backup = await MobileBackup2Client.StartAsync(lockdown, cancellationToken).ConfigureAwait(false);
             await using var backupScope = backup.ConfigureAwait(false);
             backup.IdleTimeout = options.IdleTimeout;
-            var relay = progress is null ? null : new Progress<MobileBackup2Progress>(p =>
-                progress.Report(new DeviceBackupProgress(DeviceBackupStage.Receiving, p.FilesReceived, p.BytesReceived, p.Percent)));
+            // Reported on the caller's thread, in order: a Progress<T> would post and could arrive after the stage ended.
+            var relay = progress is null ? null : new SynchronousProgress<MobileBackup2Progress>(p =>
+                progress.Report(new DeviceBackupProgress(DeviceBackupStage.Receiving, p.FilesReceived, p.BytesReceived, p.Percent)
+                {
+                    TotalBytes = DeviceBackupProgress.EstimateTotal(p.BytesReceived, p.Percent),
+                }));
             await backup.BackupAsync(new LocalDeviceLinkFileSystem(options.WorkingRoot), full, relay, cancellationToken).ConfigureAwait(false);
         }
 
@@ -60,15 +65,20 @@ public static class DeviceBackupJob
                 $"the phone did not finish the backup (SnapshotState: {properties.SnapshotState ?? "missing"}); nothing was recorded, and the next backup resumes from here");
         }
 
-        progress?.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, 0, 0, 100));
+        var messages = InspectMessages(workingCopy, properties, options);
         var previous = (await repository.ListSnapshotsAsync(cancellationToken).ConfigureAwait(false))
             .Where(s => AppleBackupTags.Get(s, "udid") == properties.Udid)
             .OrderBy(s => s.Time)
             .LastOrDefault();
-        var stored = await ImportJob.RunAsync(repository, workingCopy, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var changes = previous is null
-            ? []
-            : await repository.DiffAsync(previous, stored.Snapshot, cancellationToken).ConfigureAwait(false);
+        var stored = await StoreAsync(repository, workingCopy, progress, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SnapshotChange> changes = [];
+        BackupChangeSummary? summary = null;
+        if (previous is not null)
+        {
+            changes = await repository.DiffAsync(previous, stored.Snapshot, cancellationToken).ConfigureAwait(false);
+            summary = await BackupChangeSummary.ComputeAsync(repository, previous, stored.Snapshot, changes, cancellationToken).ConfigureAwait(false);
+        }
+
         progress?.Report(new DeviceBackupProgress(DeviceBackupStage.Done, 0, 0, 100));
 
         var warnings = new List<string>();
@@ -84,12 +94,74 @@ public static class DeviceBackupJob
             Snapshot = stored.Snapshot,
             Previous = previous,
             Changes = changes,
+            ChangeSummary = summary,
             Stored = stored,
             WasFull = full,
             IsEncrypted = properties.IsEncrypted,
             WorkingCopy = workingCopy,
             Duration = clock.Elapsed,
             Warnings = warnings,
+            MessagesInICloud = messages,
         };
+    }
+
+    /// <summary>Records the working copy as a snapshot, reporting files and bytes processed out of the copy's totals.</summary>
+    private static async Task<BackupResult> StoreAsync(Repository.Repository repository, string workingCopy, IProgress<DeviceBackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (progress is null)
+        {
+            return await ImportJob.RunAsync(repository, workingCopy, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        long totalFiles = 0, totalBytes = 0;
+        foreach (var file in new DirectoryInfo(workingCopy).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            totalFiles++;
+            totalBytes += file.Length;
+        }
+
+        progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, 0, 0, 0) { TotalFiles = totalFiles, TotalBytes = totalBytes });
+        long done = 0, bytes = 0;
+        // The vault reports each file as it is done (from several threads): unchanged files are not
+        // read again, so their size is taken from the file, to count every byte of the copy.
+        var relay = new SynchronousProgress<BackupProgress>(p =>
+        {
+            long size = 0;
+            try
+            {
+                size = p.CurrentPath is null ? 0 : new FileInfo(p.CurrentPath).Length;
+            }
+            catch (IOException)
+            {
+            }
+
+            var files = Interlocked.Increment(ref done);
+            var sum = Interlocked.Add(ref bytes, size);
+            progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, files, sum, totalBytes == 0 ? 100 : Math.Min(100, 100.0 * sum / totalBytes))
+            {
+                TotalFiles = totalFiles,
+                TotalBytes = totalBytes,
+            });
+        });
+        return await ImportJob.RunAsync(repository, workingCopy, relay, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Messages in iCloud, read from the finished working copy (encrypted copies need the backup password).</summary>
+    private static MessagesInICloudReport InspectMessages(string workingCopy, BackupProperties properties, DeviceBackupOptions options)
+    {
+        if (properties.IsEncrypted && options.BackupPassword is null)
+        {
+            return MessagesInICloudCheck.NotChecked("the backup is encrypted and no backup password was given");
+        }
+
+        try
+        {
+            using var source = BackupFolder.Open(workingCopy, properties.IsEncrypted ? options.BackupPassword : null);
+            return MessagesInICloudCheck.Inspect(source);
+        }
+        catch (BackupFormatException e) when (e.Error == BackupFormatError.WrongPassword)
+        {
+            return MessagesInICloudCheck.NotChecked("the backup password given does not open this backup");
+        }
     }
 }

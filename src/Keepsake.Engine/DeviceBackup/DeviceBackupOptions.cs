@@ -14,4 +14,10 @@ public sealed record DeviceBackupOptions
 
     /// <summary>How long the phone may stay silent before the backup is abandoned as hung.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The phone's backup password, when known: used only to read the finished backup (to tell
+    /// whether Messages in iCloud left messages out). Without it an encrypted backup is not read.
+    /// </summary>
+    public Keepsake.Primitives.Secret? BackupPassword { get; init; }
 }

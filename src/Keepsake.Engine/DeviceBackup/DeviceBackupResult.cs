@@ -18,6 +18,9 @@ public sealed record DeviceBackupResult
     /// <summary>Changes since <see cref="Previous"/>, in the backup's own files (restic diff modifiers).</summary>
     public required IReadOnlyList<SnapshotChange> Changes { get; init; }
 
+    /// <summary>Files and bytes added, changed and removed since <see cref="Previous"/>; null for a first snapshot.</summary>
+    public BackupChangeSummary? ChangeSummary { get; init; }
+
     public required BackupResult Stored { get; init; }
 
     public required bool WasFull { get; init; }
@@ -30,4 +33,7 @@ public sealed record DeviceBackupResult
 
     /// <summary>Things the user should know (an unencrypted backup leaves data out...).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>Whether Messages in iCloud is on and what it left in the backup.</summary>
+    public required MessagesInICloudReport MessagesInICloud { get; init; }
 }

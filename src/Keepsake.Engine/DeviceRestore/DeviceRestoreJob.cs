@@ -3,6 +3,7 @@ using Keepsake.Device.Lockdown;
 using Keepsake.Device.Services.MobileBackup2;
 using Keepsake.Device.Transport;
 using Keepsake.Engine.Vault;
+using Keepsake.Engine.Verify;
 using Keepsake.Primitives;
 using Keepsake.Repository;
 using Keepsake.Repository.Snapshots;
@@ -10,14 +11,18 @@ using Keepsake.Repository.Snapshots;
 namespace Keepsake.Engine.DeviceRestore;
 
 /// <summary>
-/// Restores a snapshot onto a phone: the snapshot is restored (every blob verified) into a private
-/// staging folder, opened as an Apple backup to check it is complete and, when encrypted, that the
-/// password opens it — all before the phone is touched — then handed to the phone's backup service.
-/// The staging folder is deleted afterwards.
+/// Restores a snapshot onto a phone. Before the phone is touched, the snapshot gets the full
+/// verification of <see cref="VerifyJob"/>: it is restored into a private staging folder (every blob's
+/// MAC and hash checked), opened as an Apple backup (complete, and when encrypted the keybag unlocked
+/// with the password and Manifest.db decrypted and queried), every entry's content read and
+/// decrypted, and the key databases opened and queried. Only a backup that passes all of it is
+/// handed to the phone's backup service. The staging folder is deleted afterwards.
 /// </summary>
 public static class DeviceRestoreJob
 {
-    public static async Task RunAsync(
+    /// <returns>What the verification before the restore checked.</returns>
+    /// <exception cref="BackupFormatException">The snapshot failed verification (nothing was sent to the phone).</exception>
+    public static async Task<VerifyReport> RunAsync(
         IDeviceConnector connector,
         Repository.Repository repository,
         Snapshot snapshot,
@@ -50,9 +55,32 @@ public static class DeviceRestoreJob
             }
 
             // Opening checks the password of an encrypted backup before the phone is asked anything.
-            using (BackupFolder.Open(backupFolder, properties.IsEncrypted ? options.Password ?? throw new BackupFormatException(BackupFormatError.PasswordRequired, $"snapshot {snapshot.ShortId}", "the backup is encrypted; its password is needed to restore it") : null))
+            var password = properties.IsEncrypted
+                ? options.Password ?? throw new BackupFormatException(BackupFormatError.PasswordRequired, $"snapshot {snapshot.ShortId}", "the backup is encrypted; its password is needed to restore it")
+                : null;
+            var problems = new List<string>();
+            long entries;
+            IReadOnlyDictionary<string, string> databases;
+            using (var source = BackupFolder.Open(backupFolder, password))
             {
+                (entries, databases) = VerifyJob.CheckContents(source, problems, cancellationToken);
             }
+
+            if (problems.Count > 0)
+            {
+                throw new BackupFormatException(BackupFormatError.CorruptBlob, $"snapshot {snapshot.ShortId}",
+                    $"the backup failed verification, so the phone was not touched ({problems.Count} problems): " + string.Join("; ", problems.Take(5)));
+            }
+
+            var report = new VerifyReport
+            {
+                FilesRead = restored.Files,
+                BytesRead = restored.Bytes,
+                EntriesDecrypted = entries,
+                Encrypted = properties.IsEncrypted,
+                Databases = databases,
+                Problems = problems,
+            };
 
             var lockdown = await LockdownClient.ConnectWithSessionAsync(connector, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (lockdown.ConfigureAwait(false))
@@ -63,6 +91,8 @@ public static class DeviceRestoreJob
                     await backup.RestoreAsync(new LocalDeviceLinkFileSystem(staging), options, progress, cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            return report;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Keepsake.BackupFormat;
+using Keepsake.Engine.Databases;
 using Keepsake.Engine.Vault;
 using Keepsake.Primitives;
 using Keepsake.Repository.Snapshots;
@@ -61,48 +62,16 @@ public static class VerifyJob
 
         // 2. The Apple backup inside: keybag, Manifest, every entry's content, the key databases.
         var properties = SnapshotBackupSource.ReadProperties(repository, snapshot);
-        long decrypted = 0;
-        var databases = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!properties.IsComplete)
         {
             problems.Add($"the backup is not complete (SnapshotState: {properties.SnapshotState ?? "missing"})");
         }
 
+        long decrypted;
+        IReadOnlyDictionary<string, string> databases;
         using (var source = SnapshotBackupSource.Open(repository, snapshot, properties.IsEncrypted ? backupPassword : null))
         {
-            foreach (var entry in source.Entries())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (entry.Kind != BackupEntryKind.File)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    using var stream = source.OpenRead(entry);
-                    while (stream.Read(buffer) > 0)
-                    {
-                    }
-
-                    decrypted++;
-                }
-                catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
-                {
-                    problems.Add($"{entry.Domain}/{entry.RelativePath}: {e.Message}");
-                }
-            }
-
-            foreach (var (domain, path, table) in KeyDatabases)
-            {
-                var entry = source.FindEntry(domain, path);
-                if (entry is null)
-                {
-                    continue;
-                }
-
-                databases[$"{domain}/{path}"] = QueryDatabase(source, entry, table, problems);
-            }
+            (decrypted, databases) = CheckContents(source, problems, cancellationToken);
         }
 
         return new VerifyReport
@@ -116,27 +85,59 @@ public static class VerifyJob
         };
     }
 
+    /// <summary>
+    /// The Apple-format half of the check, over any opened backup (a snapshot, or a folder restored
+    /// from one): every Manifest entry's content read (and decrypted), the key databases opened and
+    /// queried. Problems are added to <paramref name="problems"/>; returns the entries read and a
+    /// one-line result per database.
+    /// </summary>
+    internal static (long EntriesRead, IReadOnlyDictionary<string, string> Databases) CheckContents(IBackupFileSource source, List<string> problems, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 20];
+        long decrypted = 0;
+        foreach (var entry in source.Entries())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.Kind != BackupEntryKind.File)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var stream = source.OpenRead(entry);
+                while (stream.Read(buffer) > 0)
+                {
+                }
+
+                decrypted++;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException)
+            {
+                problems.Add($"{entry.Domain}/{entry.RelativePath}: {e.Message}");
+            }
+        }
+
+        var databases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (domain, path, table) in KeyDatabases)
+        {
+            var entry = source.FindEntry(domain, path);
+            if (entry is not null)
+            {
+                databases[$"{domain}/{path}"] = QueryDatabase(source, entry, table, problems);
+            }
+        }
+
+        return (decrypted, databases);
+    }
+
     private static string QueryDatabase(IBackupFileSource source, BackupEntry entry, string table, List<string> problems)
     {
         var where = $"{entry.Domain}/{entry.RelativePath}";
-        var temp = Path.Combine(Path.GetTempPath(), $"keepsake-verify-{Guid.NewGuid():N}.db");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var output = new FileStream(temp, options))
-            using (var input = source.OpenRead(entry))
-            {
-                input.CopyTo(output);
-            }
-
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temp, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            using var check = connection.CreateCommand();
+            using var database = BackupDatabaseCopy.Open(source, entry);
+            using var check = database.Connection.CreateCommand();
             check.CommandText = "PRAGMA quick_check";
             var integrity = check.ExecuteScalar() as string;
             if (integrity != "ok")
@@ -144,27 +145,14 @@ public static class VerifyJob
                 problems.Add($"{where}: SQLite integrity check says '{integrity}'");
             }
 
-            using var exists = connection.CreateCommand();
-            exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
-            exists.Parameters.AddWithValue("$name", table);
-            if ((long)exists.ExecuteScalar()! == 0)
-            {
-                return $"opened, integrity {integrity}, no {table} table";
-            }
-
-            using var count = connection.CreateCommand();
-            count.CommandText = $"SELECT count(*) FROM \"{table}\"";
-            return $"opened, integrity {integrity}, {(long)count.ExecuteScalar()!} rows in {table}";
+            return database.HasTable(table)
+                ? $"opened, integrity {integrity}, {database.CountRows(table)} rows in {table}"
+                : $"opened, integrity {integrity}, no {table} table";
         }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or SqliteException)
         {
             problems.Add($"{where}: cannot be opened as a database: {e.Message}");
             return "unreadable";
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(temp);
         }
     }
 }

@@ -48,6 +48,78 @@ public sealed class DeviceBackupJobTests
         Assert.NotNull(info.InfoPlist?.GetString("Device Name"));
     }
 
+    [Fact]
+    public async Task RunAsync_AddChangeRemove_SummaryCountsFilesAndBytesOfEach()
+    {
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
+        {
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "Buy milk\n"u8.ToArray());
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Old/old.bin", RandomBytes(12_345));
+            BuiltInPhone.Write(phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.JPG", RandomBytes(300_000));
+        });
+        var first = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options);
+        Assert.Null(first.ChangeSummary);
+
+        BuiltInPhone.Write(setup.Phone, "HomeDomain", "Library/Notes/notes.txt", "Buy milk, eggs and bread\n"u8.ToArray());
+        File.Delete(Path.Combine(setup.Phone, "HomeDomain", "Library", "Old", "old.bin"));
+        BuiltInPhone.Write(setup.Phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0002.JPG", RandomBytes(54_321));
+        BuiltInPhone.Write(setup.Phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0003.JPG", RandomBytes(1_000));
+        var second = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options);
+
+        var summary = Assert.IsType<BackupChangeSummary>(second.ChangeSummary);
+        Assert.Equal(new BackupChangeSummary(2, 55_321, 1, "Buy milk, eggs and bread\n".Length, 1, 12_345), summary);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithProgress_ReportsBytesReceivedThenStoringUpToTheCopysTotals()
+    {
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                BuiltInPhone.Write(phone, "CameraRollDomain", $"Media/DCIM/100APPLE/IMG_{i:D4}.JPG", RandomBytes(100_000 + i));
+            }
+        });
+        var reports = new List<DeviceBackupProgress>();
+        var progress = new ListProgress(reports);
+
+        var result = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options, progress);
+
+        Assert.Equal(DeviceBackupStage.Connecting, reports[0].Stage);
+        Assert.Equal(DeviceBackupStage.Done, reports[^1].Stage);
+        var receiving = reports.Where(r => r.Stage == DeviceBackupStage.Receiving).ToList();
+        Assert.NotEmpty(receiving);
+        Assert.True(receiving[^1].Bytes >= 30 * 100_000, $"received {receiving[^1].Bytes} bytes");
+        Assert.True(receiving.Zip(receiving.Skip(1)).All(p => p.Second.Bytes >= p.First.Bytes), "received bytes never go down");
+        Assert.All(receiving.Where(r => r.TotalBytes is not null), r => Assert.True(r.TotalBytes >= r.Bytes));
+        var storing = reports.Where(r => r.Stage == DeviceBackupStage.Storing).ToList();
+        var copyFiles = Directory.GetFiles(result.WorkingCopy, "*", SearchOption.AllDirectories);
+        Assert.Equal(copyFiles.Length, storing[0].TotalFiles);
+        Assert.Equal(copyFiles.Sum(f => new FileInfo(f).Length), storing[0].TotalBytes);
+        Assert.Equal(storing[0].TotalFiles, storing.Max(r => r.Files));
+        Assert.Equal(storing[0].TotalBytes, storing.Max(r => r.Bytes));
+    }
+
+    [Fact]
+    public void EstimateTotal_FromThePhonesPercent_IsNullUntilItSaysSomething()
+    {
+        Assert.Null(DeviceBackupProgress.EstimateTotal(1000, 0));
+        Assert.Null(DeviceBackupProgress.EstimateTotal(0, 50));
+        Assert.Equal(4000, DeviceBackupProgress.EstimateTotal(1000, 25));
+        Assert.Equal(1000, DeviceBackupProgress.EstimateTotal(1000, 100));
+    }
+
+    private sealed class ListProgress(List<DeviceBackupProgress> reports) : IProgress<DeviceBackupProgress>
+    {
+        public void Report(DeviceBackupProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
+            }
+        }
+    }
+
     private static byte[] RandomBytes(int length)
     {
         var bytes = new byte[length];
