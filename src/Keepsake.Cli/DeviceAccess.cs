@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using Keepsake.Device.Lockdown;
 using Keepsake.Device.Simulator;
 using Keepsake.Device.Transport;
 using Keepsake.Device.Usbmux;
+using Keepsake.Plist;
 
 namespace Keepsake.Cli;
 
@@ -13,6 +15,8 @@ namespace Keepsake.Cli;
 /// </summary>
 internal sealed class DeviceAccess : IAsyncDisposable
 {
+    private static readonly TimeSpan WifiProbeTimeout = TimeSpan.FromSeconds(10);
+
     private SimulatorHost? _simulator;
 
     public static string DataFolder() => Path.GetDirectoryName(VaultAccess.DefaultLocation())!;
@@ -36,17 +40,7 @@ internal sealed class DeviceAccess : IAsyncDisposable
 
         if (wifiAddress is not null)
         {
-            if (udid is null)
-            {
-                throw new UsageException("a Wi-Fi backup needs the phone's --udid (pair it over USB first).");
-            }
-
-            if (!IPAddress.TryParse(wifiAddress, out var address))
-            {
-                throw new UsageException($"'{wifiAddress}' is not an IP address.");
-            }
-
-            return [new TcpDeviceConnector(address, udid, PairRecordFolder())];
+            return [await ConnectOverWifiAsync(wifiAddress, udid, cancellationToken)];
         }
 
         var client = new UsbmuxClient();
@@ -80,6 +74,74 @@ internal sealed class DeviceAccess : IAsyncDisposable
         }
 
         return connectors;
+    }
+
+    /// <summary>
+    /// A phone reached directly at an IP address (Wi-Fi sync, lockdownd on port 62078). Its UDID is
+    /// asked from lockdownd (QueryType and GetValue need no session) and checked against
+    /// <paramref name="udid"/> when one is given. The pair record comes from Keepsake's own folder,
+    /// where 'keepsake pair' keeps a copy, or else from usbmuxd (a phone paired by Finder, iTunes or
+    /// idevicepair), which is then copied there. A phone cannot be paired over Wi-Fi.
+    /// </summary>
+    private static async Task<IDeviceConnector> ConnectOverWifiAsync(string wifiAddress, string? udid, CancellationToken cancellationToken)
+    {
+        if (!IPAddress.TryParse(wifiAddress, out var address))
+        {
+            throw new UsageException($"'{wifiAddress}' is not an IP address (give the phone's Wi-Fi address, e.g. 192.168.1.23).");
+        }
+
+        string found;
+        using var probeTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probeTime.CancelAfter(WifiProbeTimeout);
+        try
+        {
+            // The UDID is not known yet: this connector only opens the lockdownd port and reads no pair record.
+            var probe = new TcpDeviceConnector(address, "unknown", PairRecordFolder());
+            await using var lockdown = await LockdownClient.ConnectAsync(probe, cancellationToken: probeTime.Token);
+            found = (await lockdown.GetValueAsync(null, "UniqueDeviceID", probeTime.Token)) is PlistString s && s.Value.Length > 0
+                ? s.Value
+                : throw new LockdownException($"The phone at {address} did not tell its UDID.");
+        }
+        catch (Exception e) when ((e is IOException and not DeviceProtocolException) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var why = e is OperationCanceledException ? $"no answer within {WifiProbeTimeout.TotalSeconds:0} s" : e.Message;
+            throw new NoDeviceException(
+                $"no iPhone answers at {address} ({why}). Check the address, that the phone is awake on the same network, "
+                + "and that it was paired over a cable with 'keepsake pair' (which allows Wi-Fi backups).");
+        }
+
+        if (udid is not null && !string.Equals(udid, found, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NoDeviceException($"the iPhone at {address} is {found}, not {udid}.");
+        }
+
+        var records = new PairRecordFolder(PairRecordFolder());
+        if (!records.Has(found))
+        {
+            var fromUsbmuxd = await TryReadUsbmuxdPairRecordAsync(found, cancellationToken);
+            if (fromUsbmuxd is null)
+            {
+                throw new LockdownException(
+                    $"This computer is not paired with the iPhone {found} at {address}. Connect it with a cable and run 'keepsake pair' first: a phone cannot be paired over Wi-Fi.");
+            }
+
+            await records.SaveAsync(found, fromUsbmuxd, cancellationToken);
+        }
+
+        return new TcpDeviceConnector(address, found, records.Folder);
+    }
+
+    /// <summary>usbmuxd's pair record for a UDID, or null when usbmuxd is not running or has none.</summary>
+    private static async Task<byte[]?> TryReadUsbmuxdPairRecordAsync(string udid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new UsbmuxClient().ReadPairRecordAsync(udid, cancellationToken);
+        }
+        catch (Exception e) when (e is SocketException or UsbmuxException or IOException)
+        {
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

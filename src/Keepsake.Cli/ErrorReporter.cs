@@ -61,10 +61,15 @@ internal static class ErrorReporter
                 return (ExitCodes.DeviceError, lockdown.Message);
             case UsbmuxException usbmux:
                 return (ExitCodes.DeviceError, $"usbmuxd: {usbmux.Message}");
+            case MobileBackup2Exception { Operation: "ChangePassword", ErrorCode: WrongOldBackupPassword }:
+                return (ExitCodes.WrongPassword, "the iPhone refused: the current backup password given is wrong. Nothing was changed on the phone.");
             case MobileBackup2Exception backup:
                 return (ExitCodes.DeviceError, $"the iPhone's backup service failed: {backup.Message}");
             case DeviceProtocolException protocol:
-                return (ExitCodes.DeviceError, $"the connection to the iPhone failed: {protocol.Message}");
+                return (ExitCodes.DeviceError, $"the connection to the iPhone failed: {protocol.Message} {Reconnect}");
+            case TimeoutException timeout:
+                // Only device reads time out (ServiceConnection.ReceiveTimeout, MobileBackup2Client.IdleTimeout): a hung or locked phone.
+                return (ExitCodes.DeviceError, $"the iPhone stopped answering ({timeout.Message}). Unlock it and keep it unlocked and connected, then run the command again; a backup resumes where it stopped.");
             case ExportException export:
                 return (ExitCodes.CorruptData, $"export failed: {export.Message}");
             case VaultNotFoundException vault:
@@ -87,6 +92,8 @@ internal static class ErrorReporter
                 return (ExitCodes.NotFound, notFound.Message);
             case IOException io when IsDiskFull(io):
                 return (ExitCodes.DiskFull, $"the disk is full: {io.Message}");
+            case IOException io when IsConnectionLost(io):
+                return (ExitCodes.DeviceError, $"the connection to the iPhone was lost ({io.Message}). {Reconnect}");
             case UnauthorizedAccessException denied:
                 return (ExitCodes.Failure, $"permission denied: {denied.Message}");
             case IOException io:
@@ -94,6 +101,25 @@ internal static class ErrorReporter
             default:
                 return (ExitCodes.Failure, $"unexpected error ({exception.GetType().Name}): {exception.Message}");
         }
+    }
+
+    /// <summary>The ErrorCode that ends ChangePassword when the old password is wrong (the simulated iPhone's; a real phone's code is not confirmed).</summary>
+    private const long WrongOldBackupPassword = 207;
+
+    private const string Reconnect = "Reconnect the iPhone (check the cable or Wi-Fi), unlock it and run the command again; a backup resumes where it stopped.";
+
+    /// <summary>A socket error under an I/O error: the phone's connection (usbmuxd tunnel or Wi-Fi) broke.</summary>
+    private static bool IsConnectionLost(IOException exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsDiskFull(IOException exception)

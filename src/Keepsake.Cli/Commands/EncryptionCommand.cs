@@ -25,10 +25,24 @@ internal static class EncryptionCommand
             await using var devices = new DeviceAccess();
             var connector = (await devices.ConnectAsync(parse.GetValue(udid), null, parse.GetValue(simulator), cancellationToken))[0];
             var current = new PasswordSource("backup", CommonOptions.BackupPasswordVariable, parse.GetValue(passwordFile)?.FullName);
-            switch (parse.GetValue(action))
+            var isOn = await DeviceEncryption.IsOnAsync(connector, cancellationToken);
+            var what = parse.GetValue(action);
+            // As idevicebackup2 does: the phone's setting is read first, so 'on' never asks for a new
+            // password over an existing one, and 'off'/'change' say plainly that there is nothing to change.
+            if (what == "on" && isOn)
+            {
+                throw new UsageException("backup encryption is already on for this phone; use 'keepsake encryption change' to change its password.");
+            }
+
+            if (what is "off" or "change" && !isOn)
+            {
+                throw new UsageException("backup encryption is off for this phone; turn it on with 'keepsake encryption on'.");
+            }
+
+            switch (what)
             {
                 case "status":
-                    Console.WriteLine($"Backup encryption is {(await DeviceEncryption.IsOnAsync(connector, cancellationToken) ? "on" : "off")} for {connector.Udid}.");
+                    Console.WriteLine($"Backup encryption is {(isOn ? "on" : "off")} for {connector.Udid}.");
                     return ExitCodes.Success;
                 case "on":
                 {

@@ -14,7 +14,7 @@ internal static class RestoreCommand
     {
         var snapshot = new Argument<string>("SNAPSHOT") { Description = "Snapshot ID, ID prefix, or latest." };
         var toFolder = new Option<string?>("--to-folder") { Description = "Write the backup folder into DEST (as DEST/<folder name>), ready for Finder, iTunes or idevicebackup2 to restore.", HelpName = "DEST" };
-        var toDevice = new Option<bool>("--to-device") { Description = "Restore onto a connected iPhone (after verifying the snapshot)." };
+        var toDevice = new Option<bool>("--to-device") { Description = "Restore onto a connected iPhone, after verifying the snapshot as 'keepsake verify' does (nothing reaches the phone unless it passes)." };
         var udid = new Option<string?>("--udid") { Description = "With --to-device: the phone.", HelpName = "UDID" };
         var simulator = new Option<bool>("--simulator") { Description = "With --to-device: the built-in simulated iPhone." };
         var system = new Option<bool>("--system") { Description = "With --to-device: restore system files too." };
@@ -42,13 +42,16 @@ internal static class RestoreCommand
                 using var password = encrypted ? new PasswordSource("backup", CommonOptions.BackupPasswordVariable, parse.GetValue(backupPasswordFile)?.FullName).Get() : null;
                 await using var devices = new DeviceAccess();
                 var connector = (await devices.ConnectAsync(parse.GetValue(udid), null, parse.GetValue(simulator), cancellationToken))[0];
-                await DeviceRestoreJob.RunAsync(connector, repository, found, new MobileBackup2RestoreOptions
+                Console.WriteLine($"Verifying snapshot {found.ShortId} before the phone is touched...");
+                var verified = await DeviceRestoreJob.RunAsync(connector, repository, found, new MobileBackup2RestoreOptions
                 {
                     RestoreSystemFiles = parse.GetValue(system),
                     PreserveSettings = !parse.GetValue(settings),
                     Reboot = !parse.GetValue(noReboot),
                     Password = password,
                 }, Path.Combine(DeviceAccess.DataFolder(), "staging"), cancellationToken: cancellationToken);
+                Console.WriteLine($"Verified: {verified.FilesRead} files ({new ByteSize(verified.BytesRead)}) checked, {verified.EntriesDecrypted} backup entries {(verified.Encrypted ? "decrypted" : "read")}, "
+                    + $"{verified.Databases.Count} key databases queried.");
                 Console.WriteLine($"Restored snapshot {found.ShortId} onto {connector.Udid}.");
                 return ExitCodes.Success;
             }

@@ -1,0 +1,58 @@
+using System.Net.Sockets;
+using Keepsake.Device.Services.MobileBackup2;
+using Keepsake.Device.Transport;
+
+namespace Keepsake.Cli.Tests;
+
+/// <summary>The one mapping from exceptions to messages and exit codes, for what a phone does wrong.</summary>
+public sealed class ErrorReporterTests
+{
+    [Fact]
+    public void Classify_HungPhone_IsADeviceErrorThatSaysToUnlockIt()
+    {
+        var (code, message) = ErrorReporter.Classify(new TimeoutException("The device sent nothing for 120 s."));
+
+        Assert.Equal(ExitCodes.DeviceError, code);
+        Assert.Contains("stopped answering", message, StringComparison.Ordinal);
+        Assert.Contains("Unlock it", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_SocketResetUnderAnIOException_IsADeviceErrorThatSaysToReconnect()
+    {
+        var reset = new IOException("Unable to read data from the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset));
+
+        var (code, message) = ErrorReporter.Classify(reset);
+
+        Assert.Equal(ExitCodes.DeviceError, code);
+        Assert.Contains("connection to the iPhone was lost", message, StringComparison.Ordinal);
+        Assert.Contains("Reconnect the iPhone", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_StreamCutInsideAMessage_IsADeviceErrorThatSaysToReconnect()
+    {
+        var (code, message) = ErrorReporter.Classify(new DeviceProtocolException("The connection closed in the middle of a plist message."));
+
+        Assert.Equal(ExitCodes.DeviceError, code);
+        Assert.Contains("Reconnect the iPhone", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_PlainDiskIOError_StaysAnIOError()
+    {
+        var (code, message) = ErrorReporter.Classify(new IOException("Input/output error"));
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.StartsWith("I/O error", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_ChangePasswordRefusedForTheOldPassword_IsWrongPassword()
+    {
+        var (code, message) = ErrorReporter.Classify(new MobileBackup2Exception("ChangePassword", 207, "Wrong old backup password"));
+
+        Assert.Equal(ExitCodes.WrongPassword, code);
+        Assert.Contains("Nothing was changed", message, StringComparison.Ordinal);
+    }
+}
