@@ -1,6 +1,8 @@
 using System.Globalization;
 using Keepsake.Engine.DeviceBackup;
+using Keepsake.Primitives;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Keepsake.Cli;
 
@@ -15,7 +17,6 @@ internal sealed class LiveBackupProgress : IProgress<DeviceBackupProgress>
     private readonly ProgressContext _context;
     private readonly ProgressTask _receiving;
     private ProgressTask? _storing;
-
     private LiveBackupProgress(ProgressContext context)
     {
         _context = context;
@@ -29,7 +30,7 @@ internal sealed class LiveBackupProgress : IProgress<DeviceBackupProgress>
         T result = default!;
         await AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new BytesColumn(), new TransferSpeedColumn(), new TimeLeftColumn())
             .StartAsync(async context =>
             {
                 var view = new LiveBackupProgress(context);
@@ -88,5 +89,42 @@ internal sealed class LiveBackupProgress : IProgress<DeviceBackupProgress>
         task.IsIndeterminate = false;
         task.Value = task.MaxValue;
         task.StopTask();
+    }
+
+    /// <summary>Bytes done, and of how many: "~" marks the receiving estimate; nothing but the count while unknown.</summary>
+    private sealed class BytesColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        {
+            var done = new ByteSize((long)task.Value);
+            if (task.IsIndeterminate)
+            {
+                return new Text(task.Value > 0 ? done.ToString() : string.Empty);
+            }
+
+            // The phone never says how much it will send: while receiving, the total is the estimate.
+            var estimate = task.Description.StartsWith("Receiving", StringComparison.Ordinal) ? "~" : string.Empty;
+            return new Text(task.IsFinished ? done.ToString() : $"{done} of {estimate}{new ByteSize((long)task.MaxValue)}");
+        }
+    }
+
+    /// <summary>Time left from the measured byte rate; blank until there is a rate and a total.</summary>
+    private sealed class TimeLeftColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        {
+            if (task.IsFinished)
+            {
+                return new Text("done");
+            }
+
+            if (task.IsIndeterminate || task.Speed is not { } speed || speed <= 0)
+            {
+                return new Text(string.Empty);
+            }
+
+            var seconds = (task.MaxValue - task.Value) / speed;
+            return new Text(seconds is > 0 and < 360_000 ? $"{TimeLeft.Format(TimeSpan.FromSeconds(seconds))} left" : string.Empty);
+        }
     }
 }
