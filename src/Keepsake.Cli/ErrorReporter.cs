@@ -65,6 +65,8 @@ internal static class ErrorReporter
                 return (ExitCodes.WrongPassword, "the iPhone refused: the current backup password given is wrong. Nothing was changed on the phone.");
             case MobileBackup2Exception backup:
                 return (ExitCodes.DeviceError, $"the iPhone's backup service failed: {backup.Message}");
+            case DeviceDisconnectedException disconnected:
+                return (ExitCodes.DeviceError, $"the connection to the iPhone was lost: {disconnected.Message} {Reconnect}");
             case DeviceProtocolException protocol:
                 return (ExitCodes.DeviceError, $"the connection to the iPhone failed: {protocol.Message} {Reconnect}");
             case TimeoutException timeout:

@@ -32,7 +32,18 @@ public sealed class ErrorReporterTests
     [Fact]
     public void Classify_StreamCutInsideAMessage_IsADeviceErrorThatSaysToReconnect()
     {
-        var (code, message) = ErrorReporter.Classify(new DeviceProtocolException("The connection closed in the middle of a plist message."));
+        var (code, message) = ErrorReporter.Classify(new DeviceDisconnectedException("The iPhone disconnected during Backup (3 files, 1000 bytes received; what was received is kept).", new EndOfStreamException()));
+
+        Assert.Equal(ExitCodes.DeviceError, code);
+        Assert.Contains("connection to the iPhone was lost", message, StringComparison.Ordinal);
+        Assert.Contains("during Backup", message, StringComparison.Ordinal);
+        Assert.Contains("Reconnect the iPhone", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_BadFraming_IsADeviceErrorThatSaysToReconnect()
+    {
+        var (code, message) = ErrorReporter.Classify(new DeviceProtocolException("File-transfer block length 99999999 exceeds 16777216."));
 
         Assert.Equal(ExitCodes.DeviceError, code);
         Assert.Contains("Reconnect the iPhone", message, StringComparison.Ordinal);

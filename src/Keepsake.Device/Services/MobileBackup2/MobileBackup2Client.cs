@@ -255,7 +255,7 @@ public sealed class MobileBackup2Client : IAsyncDisposable
         }
         catch (Exception ex) when (DeviceDisconnectedException.IsDisconnect(ex) && !cancellationToken.IsCancellationRequested)
         {
-            throw new DeviceDisconnectedException($"The iPhone disconnected during {operation} ({_filesReceived} files, {_bytesReceived} bytes received). Reconnect and unlock it, then run it again: what was received is kept.", ex);
+            throw new DeviceDisconnectedException($"The iPhone disconnected during {operation} ({_filesReceived} files, {_bytesReceived} bytes received; what was received is kept).", ex);
         }
     }
 
