@@ -20,11 +20,12 @@ internal static class RestoreCommand
         var system = new Option<bool>("--system") { Description = "With --to-device: restore system files too." };
         var settings = new Option<bool>("--settings") { Description = "With --to-device: restore the phone's settings (else they are kept)." };
         var noReboot = new Option<bool>("--no-reboot") { Description = "With --to-device: do not reboot the phone afterwards." };
+        var skipApps = new Option<bool>("--skip-apps") { Description = "With --to-device: do not ask the phone to reinstall the backup's apps." };
         var passwordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var backupPasswordFile = CommonOptions.BackupPasswordFile();
         var command = new Command("restore", "Restore a snapshot to a folder or onto a phone. Every blob is verified; files appear under their names only when complete.")
         {
-            snapshot, toFolder, toDevice, udid, simulator, system, settings, noReboot, passwordFile, backupPasswordFile,
+            snapshot, toFolder, toDevice, udid, simulator, system, settings, noReboot, skipApps, passwordFile, backupPasswordFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +49,7 @@ internal static class RestoreCommand
                     RestoreSystemFiles = parse.GetValue(system),
                     PreserveSettings = !parse.GetValue(settings),
                     Reboot = !parse.GetValue(noReboot),
+                    SkipApps = parse.GetValue(skipApps),
                     Password = password,
                 }, Path.Combine(DeviceAccess.DataFolder(), "staging"), cancellationToken: cancellationToken);
                 Console.WriteLine($"Verified: {verified.FilesRead} files ({new ByteSize(verified.BytesRead)}) checked, {verified.EntriesDecrypted} backup entries {(verified.Encrypted ? "decrypted" : "read")}, "

@@ -16,7 +16,8 @@ namespace Keepsake.Engine.DeviceRestore;
 /// MAC and hash checked), opened as an Apple backup (complete, and when encrypted the keybag unlocked
 /// with the password and Manifest.db decrypted and queried), every entry's content read and
 /// decrypted, and the key databases opened and queried. Only a backup that passes all of it is
-/// handed to the phone's backup service. The staging folder is deleted afterwards.
+/// handed to the phone's backup service, with the backup's apps to reinstall (Info.plist Applications) unless
+/// <see cref="MobileBackup2RestoreOptions.SkipApps"/>. The staging folder is deleted afterwards.
 /// </summary>
 public static class DeviceRestoreJob
 {
@@ -81,6 +82,12 @@ public static class DeviceRestoreJob
                 Databases = databases,
                 Problems = problems,
             };
+
+            // The phone reinstalls the backup's apps (Info.plist Applications, as Finder records them) unless told not to.
+            if (!options.SkipApps && options.Applications is null && properties.InfoPlist?.GetDictionary("Applications") is { Count: > 0 } applications)
+            {
+                options = options with { Applications = applications };
+            }
 
             var lockdown = await LockdownClient.ConnectWithSessionAsync(connector, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (lockdown.ConfigureAwait(false))

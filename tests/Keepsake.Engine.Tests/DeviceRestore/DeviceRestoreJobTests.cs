@@ -51,4 +51,34 @@ public sealed class DeviceRestoreJobTests
         // Not even the sync lock was taken: the phone's backup service was never started.
         Assert.Equal(before, setup.Simulator.PostedNotifications.Count);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_BackupListsApps_PhoneIsAskedToReinstallThemUnlessSkipApps(bool skipApps)
+    {
+        await using var setup = await SimulatedPhoneVault.StartAsync(BuiltInPhone.Generate);
+        // A backup as Finder leaves it: Info.plist lists the apps it held.
+        var folder = setup.Directory.Combine("finder-backup");
+        using (var writer = Keepsake.BackupFormat.Writer.BackupWriter.Create(folder, new Keepsake.BackupFormat.Writer.BackupWriterOptions { Udid = "00008030-0011223344556677" }))
+        {
+            writer.AddFile("AppDomain-com.example.app", "Documents/a.txt", new MemoryStream("app data"u8.ToArray()));
+            writer.Complete();
+        }
+
+        var infoPath = Path.Combine(folder, "Info.plist");
+        var info = Keepsake.Plist.PlistReader.ReadFile(infoPath).AsDictionary();
+        info["Applications"] = new Keepsake.Plist.PlistDictionary
+        {
+            ["com.example.app"] = new Keepsake.Plist.PlistDictionary { ["CFBundleIdentifier"] = "com.example.app" },
+        };
+        File.WriteAllBytes(infoPath, Keepsake.Plist.PlistWriter.ToXml(info));
+        var imported = await Keepsake.Engine.Vault.ImportJob.RunAsync(setup.Repository, folder);
+
+        await DeviceRestoreJob.RunAsync(await setup.ConnectAsync(), setup.Repository, imported.Snapshot,
+            new MobileBackup2RestoreOptions { Reboot = false, SkipApps = skipApps }, setup.Directory.Combine("staging"));
+
+        Assert.Equal(skipApps ? [] : ["com.example.app"], setup.Simulator.LastRestoreApplications);
+        Assert.Equal("app data", File.ReadAllText(Path.Combine(setup.Phone, "AppDomain-com.example.app", "Documents", "a.txt")));
+    }
 }

@@ -4,7 +4,7 @@ using Keepsake.Primitives;
 namespace Keepsake.Device.Services.MobileBackup2;
 
 /// <summary>Options of a Restore request (idevicebackup2's --system, --settings, --remove, --skip-apps, --copy, --no-reboot, --password).</summary>
-public sealed class MobileBackup2RestoreOptions
+public sealed record MobileBackup2RestoreOptions
 {
     public bool RestoreSystemFiles { get; init; }
 
