@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Keepsake test. Installs what the tests need when it is missing:
-# Debian packages (restic, libimobiledevice-utils, libplist-utils, sqlite3, openssl) and NuGet packages.
+# Debian packages (restic, libimobiledevice-utils, libplist-utils, sqlite3, openssl, chromium, poppler-utils,
+# libheif-examples, nodejs, python3-jsonschema), the npm packages of tests/Keepsake.Export.Tests/js and NuGet packages.
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Plist]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,10 +14,24 @@ declare -A needs=(
   [plistutil]=libplist-utils
   [sqlite3]=sqlite3
   [openssl]=openssl
+  [chromium]=chromium
+  [pdftoppm]=poppler-utils
+  [pdftotext]=poppler-utils
+  [heif-enc]=libheif-examples
+  [node]=nodejs
+  [npm]=npm
+)
+# Python module -> Debian package. The tests run Debian's /usr/bin/python3, which sees apt's modules
+# (CI reaches no Python registry).
+declare -A python_needs=(
+  [jsonschema]=python3-jsonschema
 )
 missing=()
 for program in "${!needs[@]}"; do
   command -v "$program" >/dev/null 2>&1 || missing+=("${needs[$program]}")
+done
+for module in "${!python_needs[@]}"; do
+  /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || missing+=(python3 "${python_needs[$module]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
@@ -26,6 +41,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
+
+# npm packages the tests use as independent parsers (ical.js reads the vCard 4.0 output), pinned by the lock file.
+js=tests/Keepsake.Export.Tests/js
+if [ ! -d "$js/node_modules" ] || [ "$js/package-lock.json" -nt "$js/node_modules" ]; then
+  npm ci --prefix "$js" --no-audit --no-fund --loglevel=error
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

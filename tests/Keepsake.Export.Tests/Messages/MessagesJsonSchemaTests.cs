@@ -1,9 +1,13 @@
 using Keepsake.Export.Messages;
+using Keepsake.Export.Tests.Support;
 using Keepsake.TestKit;
 
 namespace Keepsake.Export.Tests.Messages;
 
-/// <summary>The JSON output validates against docs/schemas/messages.schema.json with Python's jsonschema (an independent validator).</summary>
+/// <summary>
+/// The JSON output of Messages and WhatsApp validates against docs/schemas/messages.schema.json with
+/// Python's jsonschema (an independent validator, Debian's python3-jsonschema).
+/// </summary>
 public sealed class MessagesJsonSchemaTests
 {
     private const string Validator = """
@@ -29,14 +33,22 @@ public sealed class MessagesJsonSchemaTests
     {
         using var temp = new TempDirectory();
         var databases = new List<string>();
-        if (Fixtures.Exists("magnet-ctf2020-smsdb/sms.db"))
+        foreach (var fixture in MessagesExporterCountsTests.FixtureDatabases)
         {
-            databases.Add(Fixtures.Path("magnet-ctf2020-smsdb", "sms.db"));
+            if (Fixtures.Exists(fixture))
+            {
+                databases.Add(Fixtures.Path(fixture.Split('/')));
+            }
         }
 
-        if (Fixtures.Exists("imessage-exporter-blobs/db/test.db"))
+        var files = new List<string>();
+        if (Fixtures.Exists("ileapp-public-images/whatsapp-chatstorage-hickman-ios15.3.1/ChatStorage.sqlite"))
         {
-            databases.Add(Fixtures.Path("imessage-exporter-blobs", "db", "test.db"));
+            var copy = Fixtures.CopySqlite("ileapp-public-images/whatsapp-chatstorage-hickman-ios15.3.1/ChatStorage.sqlite", temp);
+            await ExportRunner.RunAsync(ExportKind.WhatsApp, copy, temp.Combine("whatsapp"), new ExportOptions { Format = "json" });
+            var whatsApp = Directory.GetFiles(temp.Combine("whatsapp"), "*.json").Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+            Assert.NotEmpty(whatsApp);
+            files.AddRange(whatsApp);
         }
 
         using (var builder = new Support.SmsDbBuilder(temp.Combine("generated.db")))
@@ -51,7 +63,6 @@ public sealed class MessagesJsonSchemaTests
         }
 
         databases.Add(temp.Combine("generated.db"));
-        var files = new List<string>();
         for (var i = 0; i < databases.Count; i++)
         {
             using var db = MessagesDatabase.Open(databases[i]);
@@ -61,12 +72,8 @@ public sealed class MessagesJsonSchemaTests
         }
 
         var schema = Path.Combine(Fixtures.ProjectRoot, "docs", "schemas", "messages.schema.json");
-        var result = ExternalTool.Run("python3", ["-c", Validator, schema, .. files], TimeSpan.FromMinutes(2));
-        if (result.StandardError.Contains("No module named 'jsonschema'", StringComparison.Ordinal))
-        {
-            Assert.Fail("python3 has no jsonschema module (pip install jsonschema).");
-        }
-
+        DebianPython.Require("jsonschema", "python3-jsonschema");
+        var result = ExternalTool.Run(DebianPython.Interpreter, ["-c", Validator, schema, .. files], TimeSpan.FromMinutes(2));
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.True(long.Parse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture) > 4);
     }
