@@ -28,6 +28,12 @@ public sealed record MessageAttachment
     /// <summary>Path of the exported copy, relative to the export folder ('/' separated); null when missing.</summary>
     public string? ExportedPath { get; set; }
 
+    /// <summary>A display copy (JPEG of a HEIC image, HTML exports only), relative like <see cref="ExportedPath"/>; null when none.</summary>
+    public string? PreviewPath { get; set; }
+
+    /// <summary>Why no display copy could be made for an image browsers do not show, when that failed.</summary>
+    public string? PreviewNote { get; set; }
+
     /// <summary>Why the file is not in the export (not in the backup, offloaded, no path...), when missing.</summary>
     public string? MissingReason { get; set; }
 

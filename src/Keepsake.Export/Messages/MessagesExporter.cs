@@ -74,6 +74,11 @@ public sealed class MessagesExporter
                         {
                             var isNew = attachmentIds.Add(attachment.RowId);
                             var ok = await PlaceAttachmentAsync(root, conversation, attachment, options.CopyAttachments, cancellationToken).ConfigureAwait(false);
+                            if (ok && options.Format == MessageFormat.Html)
+                            {
+                                Images.HeicPreview.Add(root, attachment);
+                            }
+
                             if (isNew)
                             {
                                 if (ok)

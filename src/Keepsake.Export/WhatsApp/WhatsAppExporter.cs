@@ -101,6 +101,11 @@ public sealed class WhatsAppExporter
                         if (await PlaceMediaAsync(root, sessionId, attachment, cancellationToken).ConfigureAwait(false))
                         {
                             copied++;
+                            if (format == MessageFormat.Html)
+                            {
+                                Images.HeicPreview.Add(root, attachment);
+                            }
+
                         }
 
                         attachments.Add(attachment);

@@ -21,7 +21,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
             if (!img.complete) {
               await withTimeout(new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); }), 10000);
             }
-            images.push({ src: img.getAttribute('src'), url: img.currentSrc || img.src, width: img.naturalWidth });
+            images.push({ src: img.getAttribute('src'), url: img.currentSrc || img.src, width: img.naturalWidth, height: img.naturalHeight });
           }
           const media = [];
           for (const m of document.querySelectorAll('audio, video')) {
@@ -162,6 +162,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
             Title = root.GetProperty("title").GetString() ?? string.Empty,
             Text = root.GetProperty("text").GetString() ?? string.Empty,
             Images = images.Count,
+            ImageSizes = images.Select(i => (i.GetProperty("src").GetString() ?? string.Empty, i.GetProperty("width").GetInt32(), i.GetProperty("height").GetInt32())).ToList(),
             Media = media.Count,
             RelativeLinks = relative,
             Problems = problems,
@@ -219,6 +220,9 @@ internal sealed record PageReport
     public required string Text { get; init; }
 
     public required int Images { get; init; }
+
+    /// <summary>Each image's src attribute and its decoded size.</summary>
+    public required IReadOnlyList<(string Src, int Width, int Height)> ImageSizes { get; init; }
 
     public required int Media { get; init; }
 

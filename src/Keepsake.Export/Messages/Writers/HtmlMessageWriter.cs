@@ -19,7 +19,7 @@ internal sealed class HtmlMessageWriter(TextWriter output, TimeZoneInfo zone) : 
         .system{text-align:center;color:#666;font-size:.85em;margin:.8em 0}.mention{font-weight:600}
         .att img,.att video{max-width:20em;max-height:20em;border-radius:.6em;display:block;margin:.3em 0}
         .missing{color:#b00}.reply{border-left:3px solid #999;padding-left:.5em;color:#555;font-size:.85em;margin:.2em .6em}
-        .edited{font-style:italic;color:#777}
+        .edited{font-style:italic;color:#777}.note{font-size:.85em;color:#666}.me .note{color:#eee}
         """;
 
     public override void Begin(Conversation conversation, string sourceDescription)
@@ -207,7 +207,22 @@ internal sealed class HtmlMessageWriter(TextWriter output, TimeZoneInfo zone) : 
         var url = E(RelativeUrl(attachment.ExportedPath));
         var mime = attachment.MimeType ?? string.Empty;
         Output.Write("<div class=\"att\">");
-        if (mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase) && !mime.Contains("heic", StringComparison.OrdinalIgnoreCase) && !mime.Contains("heif", StringComparison.OrdinalIgnoreCase))
+        if (Images.HeicPreview.IsHeic(attachment))
+        {
+            if (attachment.PreviewPath is { } preview)
+            {
+                Output.Write($"<a href=\"{url}\"><img src=\"{E(RelativeUrl(preview))}\" alt=\"{E(attachment.DisplayName)}\" loading=\"lazy\"></a>");
+                Output.Write($"<a href=\"{url}\">{E(attachment.DisplayName)}</a> <span class=\"note\">(original HEIC; shown as a JPEG copy)</span></div>");
+            }
+            else
+            {
+                Output.Write($"<a href=\"{url}\">{E(attachment.DisplayName)}</a> <span class=\"note\">(HEIC image not shown: {E(attachment.PreviewNote ?? "no display copy")})</span></div>");
+            }
+
+            return;
+        }
+
+        if (mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
             Output.Write($"<a href=\"{url}\"><img src=\"{url}\" alt=\"{E(attachment.DisplayName)}\" loading=\"lazy\"></a>");
         }

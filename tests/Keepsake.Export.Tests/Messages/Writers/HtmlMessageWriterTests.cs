@@ -14,7 +14,10 @@ public sealed class HtmlMessageWriterTests
 {
     private const string AttachmentsFolder = "Library/SMS/Attachments/";
 
-    /// <summary>A backup holding an sms.db whose chat has an image, a voice memo, a video, a document and an attachment the backup lacks.</summary>
+    /// <summary>
+    /// A backup holding an sms.db whose chat has a PNG, a HEIC photo (made by heif-enc), a damaged HEIC,
+    /// a voice memo, a video (recorded by Chromium), a document and an attachment the backup lacks.
+    /// </summary>
     private static async Task<MemoryBackupSource> BuildBackupAsync(TempDirectory temp, HeadlessChromium chromium)
     {
         using (var builder = new SmsDbBuilder(temp.Combine("sms.db")))
@@ -33,6 +36,10 @@ public sealed class HtmlMessageWriterTests
             var gone = builder.Message(chat, "A6", "\uFFFC", alice, false, 5);
             builder.Attachment(gone, "AT5", "~/" + AttachmentsFolder + "45/67/AT5/IMG_0002.JPG", "IMG_0002.JPG", "image/jpeg", 0);
             builder.Message(chat, "A7", "See https://example.com for more", 0, true, 6);
+            var heicMessage = builder.Message(chat, "A8", "\uFFFC", alice, false, 7);
+            builder.Attachment(heicMessage, "AT6", "~/" + AttachmentsFolder + "89/ab/AT6/IMG_0100.HEIC", "IMG_0100.HEIC", "image/heic", 0);
+            var damaged = builder.Message(chat, "A9", "\uFFFC", alice, false, 8);
+            builder.Attachment(damaged, "AT7", "~/" + AttachmentsFolder + "cd/ef/AT7/IMG_0101.HEIC", "IMG_0101.HEIC", "image/heic", 0);
         }
 
         var source = new MemoryBackupSource();
@@ -41,10 +48,13 @@ public sealed class HtmlMessageWriterTests
         source.Add(MessagesDatabase.MediaDomain, AttachmentsFolder + "cd/34/AT2/Audio Message.wav", TestMedia.Wav());
         source.Add(MessagesDatabase.MediaDomain, AttachmentsFolder + "ef/56/AT3/clip.webm", await chromium.RecordWebmAsync());
         source.Add(MessagesDatabase.MediaDomain, AttachmentsFolder + "01/23/AT4/notes?v=2.txt", "plain notes"u8.ToArray());
+        var heic = HeifEncoder.Encode(temp, TestMedia.Png(120, 160, 250, 180, 30));
+        source.Add(MessagesDatabase.MediaDomain, AttachmentsFolder + "89/ab/AT6/IMG_0100.HEIC", heic);
+        source.Add(MessagesDatabase.MediaDomain, AttachmentsFolder + "cd/ef/AT7/IMG_0101.HEIC", heic[..(heic.Length / 2)]);
         return source;
     }
 
-    [ToolFact("chromium")]
+    [ToolFact("chromium", "heif-enc")]
     public async Task ExportAsync_Html_EveryAttachmentLoadsInChromium()
     {
         using var temp = new TempDirectory();
@@ -53,16 +63,22 @@ public sealed class HtmlMessageWriterTests
         using var db = await MessagesDatabase.OpenAsync(source);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         var result = await new MessagesExporter(db).ExportAsync(temp.Combine("out"), new MessagesExportOptions { Format = MessageFormat.Html, TimeZone = zone });
-        Assert.Equal(4, result.AttachmentsCopied);
+        Assert.Equal(6, result.AttachmentsCopied);
         Assert.Equal(1, result.AttachmentsMissing);
+        var folder = Path.GetDirectoryName(Directory.GetFiles(temp.Combine("out", "attachments"), "*-IMG_0100.HEIC", SearchOption.AllDirectories).Single())!;
+        Assert.True(File.Exists(Path.Combine(folder, "6-IMG_0100.HEIC")), "the original HEIC is kept");
+        Assert.False(File.Exists(Path.Combine(folder, "7-IMG_0101.HEIC.jpg")), "no display copy of a damaged HEIC");
 
         var page = Directory.GetFiles(temp.Combine("out"), "*.html").Single(f => Path.GetFileName(f) != "index.html");
         var report = await chromium.LoadAsync(page, "messages-conversation");
         Assert.True(report.Problems.Count == 0, string.Join("\n", report.Problems));
         Assert.Equal("Alice & the <team>", report.Title);
-        Assert.Equal(1, report.Images);
+        Assert.Equal(2, report.Images); // the PNG and the JPEG copy of the HEIC
+        Assert.Contains(("attachments/1/6-IMG_0100.HEIC.jpg", 120, 160), report.ImageSizes);
+        Assert.Contains("IMG_0100.HEIC (original HEIC; shown as a JPEG copy)", report.Text, StringComparison.Ordinal);
+        Assert.Contains("IMG_0101.HEIC (HEIC image not shown: could not be converted for display", report.Text, StringComparison.Ordinal);
         Assert.Equal(2, report.Media); // the voice memo and the clip
-        Assert.True(report.RelativeLinks >= 4, $"{report.RelativeLinks} relative links");
+        Assert.True(report.RelativeLinks >= 7, $"{report.RelativeLinks} relative links");
         Assert.Contains("All times: Europe/Paris", report.Text, StringComparison.Ordinal);
         Assert.Contains("Missing attachment: IMG_0002.JPG", report.Text, StringComparison.Ordinal);
         Assert.Contains("2023-05-01 14:00", report.Text, StringComparison.Ordinal); // 12:00 UTC shown in Paris summer time
@@ -73,7 +89,7 @@ public sealed class HtmlMessageWriterTests
         Assert.Equal(1, index.RelativeLinks);
     }
 
-    [ToolFact("chromium")]
+    [ToolFact("chromium", "heif-enc")]
     public async Task ExportAsync_Html_ChromiumCheckCatchesABrokenAttachment()
     {
         using var temp = new TempDirectory();
