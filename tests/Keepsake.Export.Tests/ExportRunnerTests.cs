@@ -14,27 +14,23 @@ public sealed class ExportRunnerTests
     private static long Sqlite3Count(string database, string sql) =>
         long.Parse(ExternalTool.Run("sqlite3", [database, sql]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
 
-    /// <summary>Unfolds RFC 5545 content lines and returns (name, value) pairs; checks CRLF and the 75-octet limit.</summary>
-    internal static List<(string Name, string Value)> ParseICalendar(string path)
+    /// <summary>
+    /// Reads an .ics file with Ical.Net (an independent, maintained RFC 5545 parser) after checking the
+    /// wire rules it does not: CRLF line ends, no physical line over 75 octets, BEGIN/END balanced.
+    /// </summary>
+    internal static Ical.Net.Calendar ReadICalendar(string path)
     {
         var text = File.ReadAllText(path);
         var physical = text.Split("\r\n");
         Assert.Equal(string.Empty, physical[^1]);
-        var lines = new List<string>();
-        foreach (var line in physical[..^1])
-        {
-            Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line);
-            if (line.StartsWith(' '))
-            {
-                lines[^1] += line[1..];
-            }
-            else
-            {
-                lines.Add(line);
-            }
-        }
-
-        return lines.Select(l => (l[..l.IndexOf(':', StringComparison.Ordinal)].Split(';')[0], l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..])).ToList();
+        Assert.DoesNotContain(physical, l => l.Contains('\n', StringComparison.Ordinal));
+        Assert.All(physical, l => Assert.True(System.Text.Encoding.UTF8.GetByteCount(l) <= 75, l));
+        Assert.Equal(physical.Count(l => l.StartsWith("BEGIN:", StringComparison.Ordinal)), physical.Count(l => l.StartsWith("END:", StringComparison.Ordinal)));
+        var calendar = Ical.Net.Calendar.Load(text);
+        Assert.NotNull(calendar);
+        Assert.Equal("2.0", calendar.Version);
+        Assert.Equal("-//Keepsake//Export//EN", calendar.ProductId);
+        return calendar;
     }
 
     [FixtureFact(Mvt)]
@@ -50,10 +46,10 @@ public sealed class ExportRunnerTests
         var calendar = await ExportRunner.RunAsync(ExportKind.Calendar, backup, temp.Combine("calendar"));
         var calendarDb = Fixtures.Path(Mvt, "20", "2041457d5fe04d39d0ab481178355df6781e6858");
         Assert.Equal(Sqlite3Count(calendarDb, "SELECT COUNT(*) FROM CalendarItem"), calendar.Counts["events"]);
-        var ics = ParseICalendar(Directory.GetFiles(temp.Combine("calendar"), "*.ics").Single());
-        Assert.Equal(("BEGIN", "VCALENDAR"), ics[0]);
-        Assert.Equal(calendar.Counts["events"], ics.Count(l => l == ("BEGIN", "VEVENT")));
-        Assert.Equal(ics.Count(l => l.Name == "BEGIN"), ics.Count(l => l.Name == "END"));
+        var ics = ReadICalendar(Directory.GetFiles(temp.Combine("calendar"), "*.ics").Single());
+        Assert.Equal(calendar.Counts["events"], ics.Events.Count);
+        Assert.All(ics.Events, e => Assert.False(string.IsNullOrEmpty(e.Uid)));
+        Assert.Equal(ics.Events.Count, ics.Events.Select(e => e.Uid).Distinct(StringComparer.Ordinal).Count());
 
         var whatsapp = await ExportRunner.RunAsync(ExportKind.WhatsApp, backup, temp.Combine("whatsapp"), new ExportOptions { Format = "json" });
         var chatStorage = Fixtures.Path(Mvt, "7c", "7c7fba66680ef796b916b067077cc246adacf01d");
@@ -157,15 +153,23 @@ public sealed class ExportRunnerTests
 
         var result = await ExportRunner.RunAsync(ExportKind.Calendar, path, temp.Combine("out"));
         Assert.Equal(2, result.Counts["events"]);
-        var lines = ParseICalendar(Directory.GetFiles(temp.Combine("out"), "*.ics").Single());
-        Assert.Contains(("SUMMARY", "Meeting\\, important\\; really"), lines);
-        Assert.Contains(("DTSTART", "20230308T202640Z"), lines);
-        Assert.Contains(("DTEND", "20230308T212640Z"), lines);
-        Assert.Contains(("DTSTART", "20230308"), lines);
-        Assert.Contains(("DTEND", "20230309"), lines);
-        Assert.Contains(("LOCATION", "Office\\, 1 Main St\\, Springfield"), lines);
-        Assert.Contains(lines, l => l.Name == "DESCRIPTION" && l.Value.Contains("\\n", StringComparison.Ordinal) && l.Value.EndsWith("é", StringComparison.Ordinal));
-        Assert.Equal(2, lines.Count(l => l.Name == "UID"));
-        Assert.Equal(2, lines.Count(l => l.Name == "DTSTAMP"));
+        var ics = ReadICalendar(Directory.GetFiles(temp.Combine("out"), "*.ics").Single());
+        Assert.Equal("Work; stuff", ics.Properties["X-WR-CALNAME"]?.Value);
+        var meeting = ics.Events.Single(e => e.Uid == "UUID-1");
+        Assert.Equal("Meeting, important; really", meeting.Summary);
+        Assert.False(meeting.IsAllDay);
+        Assert.True(meeting.DtStart!.IsUtc);
+        Assert.Equal(new DateTime(2023, 3, 8, 20, 26, 40), meeting.DtStart.Value);
+        Assert.Equal(new DateTime(2023, 3, 8, 21, 26, 40), meeting.DtEnd!.Value);
+        Assert.Equal("Office, 1 Main St, Springfield", meeting.Location);
+        Assert.Equal(new Uri("https://example.com/a"), meeting.Url);
+        Assert.StartsWith("Line one\n", meeting.Description, StringComparison.Ordinal);
+        Assert.EndsWith("seventy-five octet limit of RFC 5545 — with dashes and é", meeting.Description, StringComparison.Ordinal);
+        var holiday = ics.Events.Single(e => e.Uid == "UUID-2");
+        Assert.True(holiday.IsAllDay);
+        Assert.False(holiday.DtStart!.HasTime);
+        Assert.Equal(new DateTime(2023, 3, 8), holiday.DtStart.Value);
+        Assert.Equal(new DateTime(2023, 3, 9), holiday.DtEnd!.Value);
+        Assert.All(ics.Events, e => Assert.NotNull(e.DtStamp));
     }
 }

@@ -17,8 +17,8 @@ public sealed class ICalendarWriter : IDisposable
         _output = output;
     }
 
-    /// <summary>Escapes a TEXT value.</summary>
-    public static string Escape(string value) => Contacts.VCardWriter.Escape(value);
+    /// <summary>Escapes a TEXT value: backslash, semicolon, comma, newline.</summary>
+    public static string Escape(string value) => Contacts.VCardWriter.EscapeText(value, escapeSemicolon: true);
 
     /// <summary>UTC date-time form <c>yyyyMMddTHHmmssZ</c>.</summary>
     public static string UtcDateTime(DateTimeOffset value) => value.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);

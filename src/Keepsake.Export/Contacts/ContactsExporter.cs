@@ -117,7 +117,7 @@ public sealed class ContactsExporter
 
                     if (T(12) is { } guid)
                     {
-                        writer.WriteLine("UID", VCardWriter.Escape(guid));
+                        writer.WriteLine("UID", VCardWriter.UriValue(guid));
                     }
 
                     if (AppleTime.FromCoreData(MessageReader.Double(reader, 12)) is { } rev)
@@ -191,7 +191,7 @@ public sealed class ContactsExporter
                     writer.WriteLine("EMAIL" + parameters, VCardWriter.Escape(value));
                     break;
                 case UrlProperty when value is not null:
-                    writer.WriteLine("URL" + parameters, VCardWriter.Escape(value));
+                    writer.WriteLine("URL" + parameters, VCardWriter.UriValue(value));
                     break;
                 case AddressProperty:
                     var parts = ReadEntries(entries, uid);

@@ -3,8 +3,8 @@ using System.Text;
 namespace Keepsake.Export.Contacts;
 
 /// <summary>
-/// Writes vCard 4.0 (RFC 6350) content lines: values escaped (§3.4: backslash, comma, semicolon,
-/// newline), lines folded at 75 octets with CRLF + space (§3.2) without splitting a UTF-8 sequence.
+/// Writes vCard 4.0 (RFC 6350) content lines: text values escaped (§3.4: backslash, comma, newline;
+/// semicolon too inside the fields of compound properties), URI values unescaped, lines folded at 75 octets with CRLF + space (§3.2) without splitting a UTF-8 sequence.
 /// </summary>
 public sealed class VCardWriter : IDisposable
 {
@@ -19,8 +19,26 @@ public sealed class VCardWriter : IDisposable
         _output = output;
     }
 
-    /// <summary>Escapes a text value: <c>\</c> → <c>\\</c>, <c>,</c> → <c>\,</c>, <c>;</c> → <c>\;</c>, newlines → <c>\n</c>.</summary>
-    public static string Escape(string value)
+    /// <summary>
+    /// Escapes a text value: <c>\</c> → <c>\\</c>, <c>,</c> → <c>\,</c>, newlines → <c>\n</c>; other control
+    /// characters but tab are dropped. A semicolon is left alone: RFC 6350 §3.4 lets it be escaped
+    /// outside compound properties, but some readers (ical.js, and so Thunderbird) then keep the backslash.
+    /// </summary>
+    public static string Escape(string value) => EscapeText(value, escapeSemicolon: false);
+
+    /// <summary>A structured value (N, ADR, ORG): each field escaped, its semicolons too, joined by <c>;</c>.</summary>
+    public static string Structured(params string?[] components) =>
+        string.Join(';', components.Select(c => EscapeText(c ?? string.Empty, escapeSemicolon: true)));
+
+    /// <summary>A URI value (URL, UID, PHOTO): never escaped (§3.4), control characters and spaces around it removed.</summary>
+    public static string UriValue(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return string.Concat(value.Trim().Where(c => !char.IsControl(c)));
+    }
+
+    /// <summary>The TEXT escaping shared with iCalendar (RFC 5545 §3.3.11, where semicolons are always escaped).</summary>
+    internal static string EscapeText(string value, bool escapeSemicolon)
     {
         ArgumentNullException.ThrowIfNull(value);
         var builder = new StringBuilder(value.Length + 8);
@@ -31,7 +49,7 @@ public sealed class VCardWriter : IDisposable
             {
                 case '\\': builder.Append("\\\\"); break;
                 case ',': builder.Append("\\,"); break;
-                case ';': builder.Append("\\;"); break;
+                case ';' when escapeSemicolon: builder.Append("\\;"); break;
                 case '\r':
                     if (i + 1 < value.Length && value[i + 1] == '\n')
                     {
@@ -53,10 +71,6 @@ public sealed class VCardWriter : IDisposable
 
         return builder.ToString();
     }
-
-    /// <summary>A structured value (N, ADR, ORG): components escaped and joined by <c>;</c>.</summary>
-    public static string Structured(params string?[] components) =>
-        string.Join(';', components.Select(c => Escape(c ?? string.Empty)));
 
     /// <summary>Writes <c>NAME[;params]:value</c> (value already escaped), folded.</summary>
     public void WriteLine(string nameAndParameters, string escapedValue)

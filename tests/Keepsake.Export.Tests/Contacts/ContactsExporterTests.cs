@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Keepsake.Export.Contacts;
 using Keepsake.Export.Databases;
+using Keepsake.Export.Tests.Support;
 using Keepsake.TestKit;
 
 namespace Keepsake.Export.Tests.Contacts;
@@ -10,21 +11,20 @@ public sealed class ContactsExporterTests
 {
     private const string Fixture = "ileapp-public-images/addressbook-hickman-ios15.3.1";
 
-    /// <summary>An independent RFC 6350 reader: checks line length and CRLF, unfolds, splits name/params/value.</summary>
-    internal static List<List<(string Name, string Parameters, string Value)>> ParseVCards(byte[] bytes)
+    /// <summary>
+    /// The wire rules ical.js does not check: CRLF line ends only, no physical line longer than 75 octets
+    /// (RFC 6350 §3.2), the file ends with CRLF. Returns the unfolded logical lines.
+    /// </summary>
+    internal static List<string> CheckLines(byte[] bytes)
     {
         var text = Encoding.UTF8.GetString(bytes);
         Assert.DoesNotContain("\n", text.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         var physical = text.Split("\r\n");
         Assert.Equal(string.Empty, physical[^1]);
-        foreach (var line in physical)
-        {
-            Assert.True(Encoding.UTF8.GetByteCount(line) <= 75, $"line longer than 75 octets: {line}");
-        }
-
         var logical = new List<string>();
         foreach (var line in physical[..^1])
         {
+            Assert.True(Encoding.UTF8.GetByteCount(line) <= 75, $"line longer than 75 octets: {line}");
             if (line.StartsWith(' ') || line.StartsWith('\t'))
             {
                 logical[^1] += line[1..];
@@ -35,51 +35,24 @@ public sealed class ContactsExporterTests
             }
         }
 
-        var cards = new List<List<(string, string, string)>>();
-        List<(string, string, string)>? card = null;
-        foreach (var line in logical)
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            Assert.True(colon > 0, line);
-            var head = line[..colon];
-            var semi = head.IndexOf(';', StringComparison.Ordinal);
-            var name = (semi < 0 ? head : head[..semi]).ToUpperInvariant();
-            var parameters = semi < 0 ? string.Empty : head[(semi + 1)..];
-            var value = line[(colon + 1)..];
-            if (name == "BEGIN")
-            {
-                Assert.Null(card);
-                Assert.Equal("VCARD", value);
-                card = [];
-            }
-            else if (name == "END")
-            {
-                Assert.NotNull(card);
-                cards.Add(card);
-                card = null;
-            }
-            else
-            {
-                Assert.NotNull(card);
-                card.Add((name, parameters, value));
-            }
-        }
+        return logical;
+    }
 
-        Assert.Null(card);
-        foreach (var c in cards)
+    /// <summary>Reads the cards with ical.js after the wire checks; every card is a 4.0 card with one FN.</summary>
+    internal static List<JCardComponent> ReadVCards(string path)
+    {
+        CheckLines(File.ReadAllBytes(path));
+        var cards = IcalJs.Parse(path);
+        Assert.All(cards, c =>
         {
-            Assert.Equal("VERSION", c[0].Item1);
-            Assert.Equal("4.0", c[0].Item3);
-            Assert.Single(c, p => p.Item1 == "FN");
-        }
-
+            Assert.Equal("vcard", c.Name);
+            Assert.Equal("4.0", c.One("version").Text);
+            c.One("fn");
+        });
         return cards;
     }
 
-    internal static string Unescape(string value) =>
-        value.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\,", ",", StringComparison.Ordinal).Replace("\\;", ";", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
-
-    [FixtureFact(Fixture)]
+    [IcalJsFact(Fixture)]
     public async Task ExportAsync_HickmanAddressBook_OneCardPerPersonAsSqlite3Counts()
     {
         using var temp = new TempDirectory();
@@ -94,42 +67,55 @@ public sealed class ContactsExporterTests
         Assert.Equal(expected, result.Contacts);
         Assert.Equal(2, result.WithPhoto);
 
-        var cards = ParseVCards(File.ReadAllBytes(result.File));
+        var cards = ReadVCards(result.File);
         Assert.Equal(expected, cards.Count);
-        var josh = cards.Single(c => c.Any(p => p.Name == "FN" && p.Value == "Josh Hickman"));
-        Assert.Contains(josh, p => p.Name == "N" && p.Value == "Hickman;Josh;;;");
-        Assert.Contains(josh, p => p.Name == "TEL" && p.Parameters.Contains("TYPE=cell", StringComparison.Ordinal) && p.Value == "(919) 579-0479");
-        Assert.Contains(josh, p => p.Name == "EMAIL" && p.Value == "joshuahickman957@gmail.com");
-        var apple = cards.Single(c => c.Any(p => p.Name == "FN" && p.Value == "Apple Inc."));
-        Assert.Contains(apple, p => p.Name == "ADR" && Unescape(p.Value) == ";;One Apple Park Way;Cupertino;CA;95014;United States");
-        Assert.Contains(apple, p => p.Name == "URL" && p.Value == "http://www.apple.com");
-        Assert.DoesNotContain(apple, p => p.Name == "PHOTO");
-        var person4 = cards.Single(c => c.Any(p => p.Name == "FN" && p.Value == "This DFIR"));
-        var photo = person4.Single(p => p.Name == "PHOTO").Value;
-        Assert.StartsWith("data:image/jpeg;base64,", photo, StringComparison.Ordinal);
-        Assert.Equal(photoLength, Convert.FromBase64String(photo["data:image/jpeg;base64,".Length..]).Length);
+        var josh = cards.Single(c => c.One("fn").Text == "Josh Hickman");
+        Assert.Equal(["Hickman", "Josh", "", "", ""], josh.One("n").Parts);
+        var tel = josh.All("tel").Single(t => t.Text == "(919) 579-0479");
+        Assert.Equal("cell", tel.Parameters["type"]);
+        Assert.Contains(josh.All("email"), e => e.Text == "joshuahickman957@gmail.com");
+        var apple = cards.Single(c => c.One("fn").Text == "Apple Inc.");
+        Assert.Equal(["", "", "One Apple Park Way", "Cupertino", "CA", "95014", "United States"], apple.One("adr").Parts);
+        Assert.Equal("uri", apple.One("url").Type);
+        Assert.Equal("http://www.apple.com", apple.One("url").Text);
+        Assert.Empty(apple.All("photo"));
+        var person4 = cards.Single(c => c.One("fn").Text == "This DFIR");
+        var photo = person4.One("photo");
+        Assert.Equal("uri", photo.Type);
+        Assert.StartsWith("data:image/jpeg;base64,", photo.Text, StringComparison.Ordinal);
+        Assert.Equal(photoLength, Convert.FromBase64String(photo.Text["data:image/jpeg;base64,".Length..]).Length);
+
+        // Every card as sqlite3 sees it: one per ABPerson row, with its GUID as UID.
+        var guids = ExternalTool.Run("sqlite3", [bookPath, "SELECT guid FROM ABPerson WHERE guid IS NOT NULL ORDER BY guid"]).EnsureSuccess("sqlite3").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(guids, cards.SelectMany(c => c.All("uid")).Select(u => u.Text).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void Escape_SpecialCharacters_AreEscapedPerRfc6350()
     {
-        Assert.Equal("a\\,b\\;c\\\\d\\ne", VCardWriter.Escape("a,b;c\\d\r\ne"));
+        Assert.Equal("a\\,b;c\\\\d\\ne", VCardWriter.Escape("a,b;c\\d\r\ne"));
+        Assert.Equal("http://a.example/x,y;z", VCardWriter.UriValue(" http://a.example/x,y;z\r\n"));
         Assert.Equal("Last\\;x;First;;;", VCardWriter.Structured("Last;x", "First", null, null, null));
     }
 
-    [Fact]
+    [IcalJsFact]
     public void WriteLine_LongMultibyteValue_FoldsAt75OctetsWithoutSplittingCharacters()
     {
+        using var temp = new TempDirectory();
         var output = new StringWriter { NewLine = "\r\n" };
         var writer = new VCardWriter(output);
-        var value = string.Concat(Enumerable.Repeat("é漢😀", 40));
+        var value = string.Concat(Enumerable.Repeat("é漢😀,;\\", 40));
         writer.WriteLine("BEGIN", "VCARD");
         writer.WriteLine("VERSION", "4.0");
         writer.WriteLine("FN", VCardWriter.Escape(value));
+        writer.WriteLine("N", VCardWriter.Structured("Last;x", "First", null, null, null));
         writer.WriteLine("END", "VCARD");
         writer.Flush();
-        var cards = ParseVCards(Encoding.UTF8.GetBytes(output.ToString()));
-        Assert.Equal(value, cards.Single().Single(p => p.Name == "FN").Value);
+        File.WriteAllText(temp.Combine("card.vcf"), output.ToString(), new UTF8Encoding(false));
+        var card = ReadVCards(temp.Combine("card.vcf")).Single();
+        Assert.Equal(value, card.One("fn").Text);
+        Assert.Equal(["Last;x", "First", "", "", ""], card.One("n").Parts);
     }
 
     [Theory]
