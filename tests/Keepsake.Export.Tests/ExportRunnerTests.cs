@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Keepsake.BackupFormat;
+using Keepsake.BackupFormat.Writer;
+using Keepsake.Export.Messages;
 using Keepsake.Export.Tests.Support;
+using Keepsake.Primitives;
 using Keepsake.TestKit;
 using Microsoft.Data.Sqlite;
 
@@ -171,5 +174,81 @@ public sealed class ExportRunnerTests
         Assert.Equal(new DateTime(2023, 3, 8), holiday.DtStart.Value);
         Assert.Equal(new DateTime(2023, 3, 9), holiday.DtEnd!.Value);
         Assert.All(ics.Events, e => Assert.NotNull(e.DtStamp));
+    }
+
+    /// <summary>
+    /// The independent encrypted fixture (pyiosbackup's, password 0000): its Manifest.db decrypts and is
+    /// read through the same source the exporters use; an export of a kind it lacks fails with a typed
+    /// error naming the file, never a crypto error or the password, and leaves no output.
+    /// </summary>
+    [FixtureFact("pyiosbackup-encrypted-mini")]
+    public async Task RunAsync_EncryptedFixtureBackup_ReadsEntriesAndNamesTheMissingDatabase()
+    {
+        using var temp = new TempDirectory();
+        using var password = Secret.FromString("0000");
+        using var backup = BackupFolder.Open(Fixtures.Path("pyiosbackup-encrypted-mini", "ios10-sqlite"), password);
+        var report = await Keepsake.Export.Storage.StorageReport.BuildAsync(backup);
+        var domain = Assert.Single(report.ByDomain);
+        Assert.Equal(("MyTestDomain", 9L, 1L), (domain.Name, domain.Bytes, domain.Files));
+        using (var content = backup.OpenRead(backup.FindEntry("MyTestDomain", "Media/Test.txt")!))
+        using (var reader = new StreamReader(content))
+        {
+            Assert.Equal("Test data", await reader.ReadToEndAsync());
+        }
+
+        var error = await Assert.ThrowsAsync<ExportException>(() => ExportRunner.RunAsync(ExportKind.Messages, backup, temp.Combine("messages")));
+        Assert.Contains("sms.db", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("0000", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(temp.Combine("messages")) ? Directory.GetFiles(temp.Combine("messages"), "*", SearchOption.AllDirectories) : []);
+    }
+
+    /// <summary>
+    /// An encrypted backup folder holding an sms.db, an AddressBook and an attachment (written by our
+    /// BackupWriter with a password): every file the export reads is decrypted on the way, so the
+    /// counts equal sqlite3's on the plain database and the attachment comes out byte for byte.
+    /// </summary>
+    [ToolFact("sqlite3")]
+    public async Task RunAsync_EncryptedBackupFolder_ExportsMessagesWithDecryptedAttachment()
+    {
+        using var temp = new TempDirectory();
+        using (var builder = new SmsDbBuilder(temp.Combine("sms.db")))
+        {
+            var alice = builder.Handle("+15551234567");
+            var chat = builder.Chat("iMessage;-;+15551234567", "+15551234567", null, alice);
+            builder.Message(chat, "E1", "Encrypted hello", alice, false, 0);
+            builder.Message(chat, "E2", "Encrypted reply", 0, true, 1);
+            var photo = builder.Message(chat, "E3", "\uFFFC", alice, false, 2);
+            builder.Attachment(photo, "EA1", "~/Library/SMS/Attachments/aa/01/EA1/photo.png", "photo.png", "image/png", 0);
+        }
+
+        var png = TestMedia.Png(40, 30, 10, 200, 90);
+        using (var password = Secret.FromString("correct horse"))
+        using (var writer = BackupWriter.Create(temp.Combine("backup"), new BackupWriterOptions { Udid = "00008030-0000000000000001", Password = password, DoubleProtectionIterations = 1000, Iterations = 10 }))
+        {
+            using (var sms = File.OpenRead(temp.Combine("sms.db")))
+            {
+                writer.AddFile(MessagesDatabase.HomeDomain, MessagesDatabase.SmsDbPath, sms);
+            }
+
+            writer.AddFile(MessagesDatabase.MediaDomain, "Library/SMS/Attachments/aa/01/EA1/photo.png", new MemoryStream(png));
+            writer.Complete();
+        }
+
+        // The blobs on disk are ciphertext: the plain database's header is nowhere in the folder.
+        Assert.DoesNotContain(Directory.GetFiles(temp.Combine("backup"), "*", SearchOption.AllDirectories), f => File.ReadAllBytes(f).AsSpan().IndexOf("SQLite format 3"u8) >= 0);
+
+        using var secret = Secret.FromString("correct horse");
+        using var backup = BackupFolder.Open(temp.Combine("backup"), secret);
+        var result = await ExportRunner.RunAsync(ExportKind.Messages, backup, temp.Combine("out"), new ExportOptions { Format = "json" });
+        Assert.Equal(Sqlite3Count(temp.Combine("sms.db"), "SELECT COUNT(*) FROM message"), result.Counts["messages"]);
+        Assert.Equal(1, result.Counts["attachmentsCopied"]);
+        var copied = Directory.GetFiles(temp.Combine("out", "attachments"), "*.png", SearchOption.AllDirectories).Single();
+        Assert.Equal(png, File.ReadAllBytes(copied));
+        var json = File.ReadAllText(Directory.GetFiles(temp.Combine("out"), "*.json").Single(f => !Path.GetFileName(f).StartsWith('.')));
+        Assert.Contains("Encrypted hello", json, StringComparison.Ordinal);
+
+        using var wrong = Secret.FromString("wrong");
+        var error = Assert.ThrowsAny<BackupFormatException>(() => BackupFolder.Open(temp.Combine("backup"), wrong));
+        Assert.DoesNotContain("wrong", error.Message, StringComparison.Ordinal);
     }
 }

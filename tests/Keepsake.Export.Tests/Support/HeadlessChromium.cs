@@ -36,7 +36,9 @@ internal sealed class HeadlessChromium : IAsyncDisposable
           }
           const links = [...document.querySelectorAll('a[href]')].map(a => ({ href: a.getAttribute('href'), url: a.href }));
           const external = [...document.querySelectorAll('link[href], script[src], iframe[src], object[data], embed[src]')].map(e => e.outerHTML);
-          return { title: document.title, text: document.body.innerText, images, media, links, external };
+          const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+          const rows = document.querySelectorAll('tbody tr').length;
+          return { title: document.title, text: document.body.innerText, images, media, links, external, ids, rows };
         }
         """;
 
@@ -162,6 +164,8 @@ internal sealed class HeadlessChromium : IAsyncDisposable
             Title = root.GetProperty("title").GetString() ?? string.Empty,
             Text = root.GetProperty("text").GetString() ?? string.Empty,
             Images = images.Count,
+            ElementIds = [.. root.GetProperty("ids").EnumerateArray().Select(i => i.GetString()!)],
+            TableRows = root.GetProperty("rows").GetInt32(),
             ImageSizes = images.Select(i => (i.GetProperty("src").GetString() ?? string.Empty, i.GetProperty("width").GetInt32(), i.GetProperty("height").GetInt32())).ToList(),
             Media = media.Count,
             RelativeLinks = relative,
@@ -220,6 +224,12 @@ internal sealed record PageReport
     public required string Text { get; init; }
 
     public required int Images { get; init; }
+
+    /// <summary>The id of every element that has one (message blocks are <c>m-&lt;row id&gt;</c>).</summary>
+    public required IReadOnlyList<string> ElementIds { get; init; }
+
+    /// <summary>Rows in table bodies (the table exports).</summary>
+    public required int TableRows { get; init; }
 
     /// <summary>Each image's src attribute and its decoded size.</summary>
     public required IReadOnlyList<(string Src, int Width, int Height)> ImageSizes { get; init; }

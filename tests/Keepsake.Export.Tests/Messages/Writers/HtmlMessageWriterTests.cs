@@ -113,8 +113,8 @@ public sealed class HtmlMessageWriterTests
         Assert.Contains(report.Problems, p => p.StartsWith("link target absent", StringComparison.Ordinal) && p.Contains("notes", StringComparison.Ordinal));
     }
 
-    [ToolFact("chromium")]
-    public async Task WhatsAppExport_Html_LoadsInChromium()
+    [ToolFact("chromium", "sqlite3")]
+    public async Task WhatsAppExport_Html_LoadsInChromiumWithEveryMessage()
     {
         const string Fixture = "ileapp-public-images/whatsapp-chatstorage-hickman-ios15.3.1/ChatStorage.sqlite";
         if (!Fixtures.Exists(Fixture))
@@ -130,11 +130,18 @@ public sealed class HtmlMessageWriterTests
         // Largest page first: it gets the screenshot.
         var pages = Directory.GetFiles(temp.Combine("out"), "*.html").OrderByDescending(f => new FileInfo(f).Length).ThenBy(f => f, StringComparer.Ordinal).ToList();
         Assert.NotEmpty(pages);
+        var ids = new List<long>();
         for (var i = 0; i < pages.Count; i++)
         {
             var report = await chromium.LoadAsync(pages[i], i == 0 ? "whatsapp-conversation" : null);
             Assert.True(report.Problems.Count == 0, pages[i] + ":\n" + string.Join("\n", report.Problems));
             Assert.Contains("All times: UTC", report.Text, StringComparison.Ordinal);
+            ids.AddRange(report.ElementIds.Where(id => id.StartsWith("m-", StringComparison.Ordinal)).Select(id => long.Parse(id[2..], System.Globalization.CultureInfo.InvariantCulture)));
         }
+
+        // Every message row is on a page, once, as sqlite3 lists them.
+        var expected = ExternalTool.Run("sqlite3", [copy, "SELECT Z_PK FROM ZWAMESSAGE ORDER BY Z_PK"]).EnsureSuccess("sqlite3").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected, ids.Order());
     }
 }
