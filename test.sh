@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Keepsake test. Installs what the tests need when it is missing:
 # Debian packages (restic, libimobiledevice-utils, libplist-utils, sqlite3, openssl, chromium, poppler-utils,
-# libheif-examples, nodejs, python3-jsonschema), the npm packages of tests/Keepsake.Export.Tests/js and NuGet packages.
+# libheif-examples, nodejs, python3-jsonschema, fonts-dejavu-core), the npm packages of tests/Keepsake.Export.Tests/js and NuGet packages.
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Plist]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,7 +26,15 @@ declare -A needs=(
 declare -A python_needs=(
   [jsonschema]=python3-jsonschema
 )
+# File -> Debian package (the PDF export embeds DejaVu fonts when present).
+declare -A file_needs=(
+  [/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf]=fonts-dejavu-core
+  [/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]=fonts-dejavu-core
+)
 missing=()
+for file in "${!file_needs[@]}"; do
+  [ -f "$file" ] || missing+=("${file_needs[$file]}")
+done
 for program in "${!needs[@]}"; do
   command -v "$program" >/dev/null 2>&1 || missing+=("${needs[$program]}")
 done

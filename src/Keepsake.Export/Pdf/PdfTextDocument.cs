@@ -5,12 +5,13 @@ using System.Text;
 namespace Keepsake.Export.Pdf;
 
 /// <summary>
-/// A small streaming PDF 1.4 writer for text documents: A4 pages, the standard Courier and
-/// Courier-Bold fonts (monospaced, so line breaking needs no font metrics) with WinAnsiEncoding,
-/// a running header, "Page N" footers, Flate-compressed content streams and a correct xref table.
-/// Characters outside Windows-1252 print as '?': non-Latin text needs an embedded font, which this
-/// writer does not do. Pages are written as they fill; only object offsets are kept in memory.
-/// See docs/design/exporters.md, "PDF".
+/// A small streaming PDF 1.4 writer for text documents: A4 pages, a running header, "Page N" footers,
+/// Flate-compressed content streams and a correct xref table. With <see cref="PdfFonts.Standard"/> it
+/// uses Courier and Courier-Bold in WinAnsiEncoding (characters outside Windows-1252 print as '?');
+/// with TrueType fonts (<see cref="PdfFonts.System"/>) every character a font covers is written as a
+/// glyph of an embedded subset (Type0/CIDFontType2, Identity-H) with a ToUnicode map, so it prints and
+/// stays extractable. Lines wrap by measured width. Pages are written as they fill; only object offsets
+/// and the set of glyphs used stay in memory. See docs/design/exporters.md, "PDF".
 /// </summary>
 public sealed class PdfTextDocument : IDisposable
 {
@@ -42,6 +43,10 @@ public sealed class PdfTextDocument : IDisposable
 
     private readonly Stream _output;
     private readonly string _header;
+    private readonly PdfFonts _fonts;
+    private readonly List<EmbeddedFont> _regular = [];
+    private readonly List<EmbeddedFont> _bold = [];
+    private readonly SortedDictionary<string, int> _pageFonts = new(StringComparer.Ordinal);
     private readonly List<long> _offsets = [0, 0, 0, 0, 0];
     private readonly List<int> _pageIds = [];
     private readonly StringBuilder _content = new();
@@ -50,12 +55,32 @@ public sealed class PdfTextDocument : IDisposable
     private bool _pageOpen;
     private bool _finished;
 
-    /// <summary>Starts a document; <paramref name="header"/> is printed at the top of every page.</summary>
+    /// <summary>Starts a document in the standard Courier fonts; <paramref name="header"/> is printed at the top of every page.</summary>
     public PdfTextDocument(Stream output, string header)
+        : this(output, header, PdfFonts.Standard)
+    {
+    }
+
+    /// <summary>Starts a document written with <paramref name="fonts"/>.</summary>
+    public PdfTextDocument(Stream output, string header, PdfFonts fonts)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(fonts);
         _output = output;
         _header = header ?? string.Empty;
+        _fonts = fonts;
+        for (var i = 0; i < fonts.Regular.Count; i++)
+        {
+            // The first regular and bold fonts take the reserved objects 3 and 4 (every page uses both:
+            // footer and header); fallbacks get an object number when first used.
+            _regular.Add(new EmbeddedFont(fonts.Regular[i], $"F{1 + (2 * i)}", i == 0 ? FontId : 0));
+        }
+
+        for (var i = 0; i < fonts.Bold.Count; i++)
+        {
+            _bold.Add(new EmbeddedFont(fonts.Bold[i], $"F{2 + (2 * i)}", i == 0 ? BoldFontId : 0));
+        }
+
         WriteRaw("%PDF-1.4\n%\u00E2\u00E3\u00CF\u00D3\n");
     }
 
@@ -69,7 +94,7 @@ public sealed class PdfTextDocument : IDisposable
     public void Paragraph(string text, bool bold = false, int indent = 0)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var width = Math.Max(10, CharsPerLine(indent));
+        var available = Math.Max(10, CharsPerLine(indent)) * CharWidth;
         foreach (var rawLine in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
             var line = rawLine.Replace('\t', ' ');
@@ -79,12 +104,18 @@ public sealed class PdfTextDocument : IDisposable
                 continue;
             }
 
-            while (line.Length > width)
+            while (true)
             {
-                var cut = line.LastIndexOf(' ', width);
+                var fits = FittingLength(line, bold, available);
+                if (fits >= line.Length)
+                {
+                    break;
+                }
+
+                var cut = line.LastIndexOf(' ', fits);
                 if (cut <= 0)
                 {
-                    cut = width;
+                    cut = fits;
                 }
 
                 Line(line[..cut], bold, indent);
@@ -122,8 +153,19 @@ public sealed class PdfTextDocument : IDisposable
             ClosePage();
         }
 
-        WriteObject(FontId, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>");
-        WriteObject(BoldFontId, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding >>");
+        if (_fonts.IsEmbedded)
+        {
+            foreach (var font in _regular.Concat(_bold).Where(f => f.ObjectId != 0))
+            {
+                WriteEmbeddedFont(font);
+            }
+        }
+        else
+        {
+            WriteObject(FontId, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>");
+            WriteObject(BoldFontId, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding >>");
+        }
+
         WriteObject(PagesId, $"<< /Type /Pages /Count {_pageIds.Count} /Kids [{string.Join(' ', _pageIds.Select(id => $"{id} 0 R"))}] >>");
         WriteObject(CatalogId, $"<< /Type /Catalog /Pages {PagesId} 0 R >>");
         var xref = _position;
@@ -197,8 +239,180 @@ public sealed class PdfTextDocument : IDisposable
         }
 
         var x = Margin + (indent * CharWidth);
-        _content.Append(CultureInfo.InvariantCulture, $"BT /{(bold ? "F2" : "F1")} {FontSize} Tf {x:0.##} {_y:0.##} Td {Literal(text)} Tj ET\n");
+        _content.Append(CultureInfo.InvariantCulture, $"BT {x:0.##} {_y:0.##} Td ").Append(Show(_fonts.IsEmbedded ? VisualOrder(text) : text, bold)).Append("ET\n");
         _y -= Leading;
+    }
+
+    /// <summary>
+    /// A simplified visual order for right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, NKo): each
+    /// stretch from a right-to-left letter to the last one before a left-to-right letter is reversed,
+    /// numbers inside it keep their order and paired brackets are mirrored. No embedding levels and no
+    /// Arabic shaping (letters show in their isolated forms).
+    /// </summary>
+    internal static string VisualOrder(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var runes = line.EnumerateRunes().ToArray();
+        if (!runes.Any(IsRightToLeft))
+        {
+            return line;
+        }
+
+        var i = 0;
+        while (i < runes.Length)
+        {
+            if (!IsRightToLeft(runes[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var end = i;
+            for (var k = i + 1; k < runes.Length && !(Rune.IsLetter(runes[k]) && !IsRightToLeft(runes[k])); k++)
+            {
+                if (IsRightToLeft(runes[k]))
+                {
+                    end = k;
+                }
+            }
+
+            Array.Reverse(runes, i, end - i + 1);
+            for (var k = i; k <= end; k++)
+            {
+                runes[k] = Mirror(runes[k]);
+                if (Rune.IsDigit(runes[k]))
+                {
+                    var start = k;
+                    while (k + 1 <= end && (Rune.IsDigit(runes[k + 1]) || (runes[k + 1].Value is '.' or ',' && k + 2 <= end && Rune.IsDigit(runes[k + 2]))))
+                    {
+                        k++;
+                    }
+
+                    Array.Reverse(runes, start, k - start + 1);
+                }
+            }
+
+            i = end + 1;
+        }
+
+        var builder = new StringBuilder(line.Length);
+        foreach (var rune in runes)
+        {
+            builder.Append(rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsRightToLeft(Rune rune) => rune.Value is >= 0x0590 and <= 0x08FF or >= 0xFB1D and <= 0xFDFF or >= 0xFE70 and <= 0xFEFF;
+
+    private static Rune Mirror(Rune rune) => rune.Value switch
+    {
+        '(' => new Rune(')'),
+        ')' => new Rune('('),
+        '[' => new Rune(']'),
+        ']' => new Rune('['),
+        '{' => new Rune('}'),
+        '}' => new Rune('{'),
+        '<' => new Rune('>'),
+        '>' => new Rune('<'),
+        _ => rune,
+    };
+
+    /// <summary>The text-showing operators for <paramref name="text"/>: one Tf + Tj per run of one font.</summary>
+    private string Show(string text, bool bold)
+    {
+        if (!_fonts.IsEmbedded)
+        {
+            _pageFonts[bold ? "F2" : "F1"] = bold ? BoldFontId : FontId;
+            return $"/{(bold ? "F2" : "F1")} {FontSize} Tf {Literal(text)} Tj ";
+        }
+
+        var builder = new StringBuilder();
+        EmbeddedFont? current = null;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var (font, glyph, unicode) = GlyphFor(rune, bold);
+            if (!ReferenceEquals(font, current))
+            {
+                if (current is not null)
+                {
+                    builder.Append("> Tj ");
+                }
+
+                if (font.ObjectId == 0)
+                {
+                    font.ObjectId = NewId();
+                }
+
+                _pageFonts[font.Resource] = font.ObjectId;
+                builder.Append(CultureInfo.InvariantCulture, $"/{font.Resource} {FontSize} Tf <");
+                current = font;
+            }
+
+            font.Used.TryAdd(glyph, unicode);
+            builder.Append(glyph.ToString("X4", CultureInfo.InvariantCulture));
+        }
+
+        if (current is null)
+        {
+            return string.Empty;
+        }
+
+        return builder.Append("> Tj ").ToString();
+    }
+
+    /// <summary>The first font of the style that has the character; else the primary font's '?'.</summary>
+    private (EmbeddedFont Font, ushort Glyph, string Unicode) GlyphFor(Rune rune, bool bold)
+    {
+        var fonts = bold ? _bold : _regular;
+        foreach (var font in fonts)
+        {
+            var glyph = font.Font.GlyphOf(rune.Value);
+            if (glyph != 0)
+            {
+                return (font, glyph, rune.ToString());
+            }
+        }
+
+        return (fonts[0], fonts[0].Font.GlyphOf('?'), "?");
+    }
+
+    /// <summary>Width of <paramref name="text"/> in points.</summary>
+    private double Measure(string text, bool bold)
+    {
+        if (!_fonts.IsEmbedded)
+        {
+            return text.EnumerateRunes().Count() * CharWidth;
+        }
+
+        double width = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var (font, glyph, _) = GlyphFor(rune, bold);
+            width += font.Font.Advance(glyph) * FontSize / 1000;
+        }
+
+        return width;
+    }
+
+    /// <summary>How many UTF-16 units of <paramref name="text"/> fit in <paramref name="width"/> points (at least one character).</summary>
+    private int FittingLength(string text, bool bold, double width)
+    {
+        double used = 0;
+        var index = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            used += Measure(rune.ToString(), bold);
+            if (used > width + 0.001)
+            {
+                return Math.Max(index, rune.Utf16SequenceLength);
+            }
+
+            index += rune.Utf16SequenceLength;
+        }
+
+        return index;
     }
 
     private void OpenPage()
@@ -206,8 +420,15 @@ public sealed class PdfTextDocument : IDisposable
         _pageOpen = true;
         _content.Clear();
         _y = PageHeight - Margin;
-        var header = _header.Length > CharsPerLine(0) ? _header[..(CharsPerLine(0) - 1)] + "\u2026" : _header;
-        _content.Append(CultureInfo.InvariantCulture, $"BT /F2 {FontSize} Tf {Margin} {_y:0.##} Td {Literal(header)} Tj ET\n");
+        _pageFonts.Clear();
+        var header = _header;
+        var width = PageWidth - (2 * Margin);
+        if (Measure(header, bold: true) > width)
+        {
+            header = header[..FittingLength(header, true, width - Measure("\u2026", bold: true))] + "\u2026";
+        }
+
+        _content.Append(CultureInfo.InvariantCulture, $"BT {Margin} {_y:0.##} Td ").Append(Show(header, bold: true)).Append("ET\n");
         _content.Append(CultureInfo.InvariantCulture, $"{Margin} {_y - 4:0.##} m {PageWidth - Margin:0.##} {_y - 4:0.##} l S\n");
         _y -= 2 * Leading;
     }
@@ -216,7 +437,7 @@ public sealed class PdfTextDocument : IDisposable
     {
         var number = _pageIds.Count + 1;
         var footer = $"Page {number}";
-        _content.Append(CultureInfo.InvariantCulture, $"BT /F1 {FontSize} Tf {(PageWidth / 2) - (footer.Length * CharWidth / 2):0.##} {Margin / 2:0.##} Td {Literal(footer)} Tj ET\n");
+        _content.Append(CultureInfo.InvariantCulture, $"BT {(PageWidth / 2) - (Measure(footer, bold: false) / 2):0.##} {Margin / 2:0.##} Td ").Append(Show(footer, bold: false)).Append("ET\n");
         var raw = Encoding.Latin1.GetBytes(_content.ToString());
         byte[] compressed;
         using (var buffer = new MemoryStream())
@@ -236,9 +457,96 @@ public sealed class PdfTextDocument : IDisposable
         _position += compressed.Length;
         WriteRaw("\nendstream\nendobj\n");
         var pageId = NewId();
-        WriteObject(pageId, $"<< /Type /Page /Parent {PagesId} 0 R /MediaBox [0 0 {PageWidth:0.##} {PageHeight:0.##}] /Resources << /Font << /F1 {FontId} 0 R /F2 {BoldFontId} 0 R >> >> /Contents {contentId} 0 R >>");
+        WriteObject(pageId, $"<< /Type /Page /Parent {PagesId} 0 R /MediaBox [0 0 {PageWidth:0.##} {PageHeight:0.##}] /Resources << /Font << {string.Join(' ', _pageFonts.Select(f => $"/{f.Key} {f.Value} 0 R"))} >> >> /Contents {contentId} 0 R >>");
         _pageIds.Add(pageId);
         _pageOpen = false;
+    }
+
+    /// <summary>Writes the Type0 font, its CIDFontType2, descriptor, subset font file and ToUnicode map.</summary>
+    private void WriteEmbeddedFont(EmbeddedFont font)
+    {
+        var ttf = font.Font;
+        var tag = SubsetTag(ttf.PostScriptName, font.Used.Keys);
+        var name = $"{tag}+{ttf.PostScriptName}";
+        var fileId = NewId();
+        var subset = ttf.Subset(font.Used.Keys);
+        WriteStream(fileId, subset, $"/Length1 {subset.Length}");
+        var descriptorId = NewId();
+        var box = string.Join(' ', ttf.BoundingBox);
+        var flags = 32 | (ttf.IsFixedPitch ? 1 : 0);
+        WriteObject(descriptorId, $"<< /Type /FontDescriptor /FontName /{name} /Flags {flags} /FontBBox [{box}] /ItalicAngle 0 /Ascent {ttf.Ascent} /Descent {ttf.Descent} /CapHeight {ttf.CapHeight} /StemV 80 /FontFile2 {fileId} 0 R >>");
+        var widths = new StringBuilder();
+        foreach (var glyph in font.Used.Keys)
+        {
+            widths.Append(CultureInfo.InvariantCulture, $"{glyph} [{ttf.Advance(glyph)}] ");
+        }
+
+        var cidId = NewId();
+        WriteObject(cidId, $"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {descriptorId} 0 R /DW 1000 /W [{widths}] /CIDToGIDMap /Identity >>");
+        var toUnicodeId = NewId();
+        WriteStream(toUnicodeId, Encoding.ASCII.GetBytes(ToUnicodeCMap(font.Used)), null);
+        WriteObject(font.ObjectId, $"<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H /DescendantFonts [{cidId} 0 R] /ToUnicode {toUnicodeId} 0 R >>");
+    }
+
+    /// <summary>A CMap from 2-byte glyph ids to UTF-16BE, in bfchar blocks of at most 100 (PDF 1.7 §9.10.3).</summary>
+    private static string ToUnicodeCMap(SortedDictionary<ushort, string> used)
+    {
+        var builder = new StringBuilder();
+        builder.Append("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n");
+        builder.Append("/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n");
+        builder.Append("1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+        foreach (var chunk in used.Chunk(100))
+        {
+            builder.Append(CultureInfo.InvariantCulture, $"{chunk.Length} beginbfchar\n");
+            foreach (var (glyph, text) in chunk)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<{glyph:X4}> <{Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(text))}>\n");
+            }
+
+            builder.Append("endbfchar\n");
+        }
+
+        builder.Append("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        return builder.ToString();
+    }
+
+    /// <summary>The six capital letters that name a subset (PDF 1.7 §9.6.4), from the font and its glyphs.</summary>
+    private static string SubsetTag(string fontName, IEnumerable<ushort> glyphs)
+    {
+        var hash = 2166136261u;
+        foreach (var value in fontName.Select(c => (int)c).Concat(glyphs.Select(g => (int)g)))
+        {
+            hash = unchecked((hash ^ (uint)value) * 16777619u);
+        }
+
+        var tag = new char[6];
+        for (var i = 0; i < 6; i++)
+        {
+            tag[i] = (char)('A' + (hash % 26));
+            hash /= 26;
+        }
+
+        return new string(tag);
+    }
+
+    private void WriteStream(int id, byte[] data, string? extra)
+    {
+        byte[] compressed;
+        using (var buffer = new MemoryStream())
+        {
+            using (var z = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                z.Write(data);
+            }
+
+            compressed = buffer.ToArray();
+        }
+
+        BeginObject(id);
+        WriteRaw($"<< /Length {compressed.Length} /Filter /FlateDecode{(extra is null ? string.Empty : " " + extra)} >>\nstream\n");
+        _output.Write(compressed);
+        _position += compressed.Length;
+        WriteRaw("\nendstream\nendobj\n");
     }
 
     private int NewId()
@@ -268,4 +576,16 @@ public sealed class PdfTextDocument : IDisposable
 
     /// <summary>First object number free for content (objects 1–4 are the catalog, page tree and fonts).</summary>
     internal static int ReservedObjects => FirstFreeId;
+
+    /// <summary>A TrueType font used by this document: its resource name, Type0 object and the glyphs shown (glyph → text).</summary>
+    private sealed class EmbeddedFont(TrueTypeFont font, string resource, int objectId)
+    {
+        public TrueTypeFont Font { get; } = font;
+
+        public string Resource { get; } = resource;
+
+        public int ObjectId { get; set; } = objectId;
+
+        public SortedDictionary<ushort, string> Used { get; } = [];
+    }
 }

@@ -89,32 +89,85 @@ public sealed class PdfTextDocumentTests
         Assert.Equal("(\\(a\\)??)", PdfTextDocument.Literal("(a)漢😀"));
     }
 
-    [Fact]
-    public async Task ExportAsync_Pdf_EveryMessageWithTimeAndSender()
+    [ToolFact("pdftotext", "pdffonts", "pdftoppm")]
+    public void Paragraph_SystemFonts_NonLatinTextPrintsAndExtracts()
+    {
+        Assert.True(PdfFonts.System.IsEmbedded, "no TrueType font found (Debian: fonts-dejavu-core; ./test.sh installs it)");
+        using var temp = new TempDirectory();
+        string[] lines =
+        [
+            "Cyrillic: Привет, мир! Съешь же ещё этих мягких французских булок",
+            "Greek: Καλημέρα κόσμε, ξεσκεπάζω την ψυχοφθόρα βδελυγμία",
+            "Latin: Zürich, Łódź, São Paulo, Ærøskøbing — “quotes” € ½ ©",
+            "Emoji: 😀 😂 ❤ ☺ ✓",
+            "Box and arrows: ┌─┐ → ⇒ ∀x∈ℝ",
+        ];
+        using (var document = new PdfTextDocument(File.Create(temp.Combine("unicode.pdf")), "Header: Ещё Ελληνικά 😀", PdfFonts.System))
+        {
+            document.Paragraph("Title line", bold: true);
+            foreach (var line in lines)
+            {
+                document.Paragraph(line, bold: line.StartsWith("Greek", StringComparison.Ordinal));
+            }
+
+            document.Paragraph("Hebrew: שלום עולם");
+            document.Paragraph(string.Concat(Enumerable.Repeat("ДлиннаяСтрокаБезПробелов", 12)));
+            document.Finish();
+        }
+
+        var pdf = temp.Combine("unicode.pdf");
+        var text = ExternalTool.Run("pdftotext", ["-enc", "UTF-8", pdf, "-"]).EnsureSuccess("pdftotext").StandardOutput;
+        foreach (var line in lines)
+        {
+            Assert.Contains(line, text, StringComparison.Ordinal);
+        }
+
+        // Right-to-left text is laid out in visual order, so a bidi-aware reader gets the logical order back.
+        var withoutMarks = new string([.. text.Where(c => c is < '\u202A' or > '\u202E')]);
+        Assert.Contains("Hebrew: שלום עולם", withoutMarks, StringComparison.Ordinal);
+
+        Assert.Contains("Header: Ещё Ελληνικά 😀", text, StringComparison.Ordinal);
+        Assert.Contains("Page 1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("?", text, StringComparison.Ordinal);
+        var unbroken = string.Concat(Enumerable.Repeat("ДлиннаяСтрокаБезПробелов", 12));
+        Assert.Contains(unbroken, string.Concat(text.Split('\n').Select(l => l.Trim())), StringComparison.Ordinal);
+
+        // Every font is an embedded, subset TrueType CID font with a ToUnicode map.
+        var fonts = ExternalTool.Run("pdffonts", [pdf]).EnsureSuccess("pdffonts").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).ToList();
+        Assert.NotEmpty(fonts);
+        Assert.All(fonts, f => Assert.Matches(@"^[A-Z]{6}\+\S+\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes\s", f));
+        Assert.True(new FileInfo(pdf).Length < 150_000, $"{new FileInfo(pdf).Length} bytes: the fonts are not subset");
+
+        ExternalTool.Run("pdftoppm", ["-png", "-r", "110", "-W", "700", "-H", "450", pdf, temp.Combine("page")]).EnsureSuccess("pdftoppm");
+        var png = Directory.GetFiles(temp.Path, "page-*.png").Single();
+        Directory.CreateDirectory(HeadlessChromium.ScreenshotFolder);
+        File.Copy(png, Path.Combine(HeadlessChromium.ScreenshotFolder, "pdf-unicode-page-1.png"), overwrite: true);
+    }
+
+    [Theory]
+    [InlineData("abc", "abc")]
+    [InlineData("Hebrew: שלום", "Hebrew: םולש")]
+    [InlineData("שלום 123 עולם", "םלוע 123 םולש")]
+    [InlineData("(שלום) x", "(םולש) x")]
+    [InlineData("שלום עולם (123 ש)", "ש 123) םלוע םולש)")]
+    public void VisualOrder_RightToLeftRuns_ReversedWithNumbersKept(string logical, string visual)
+    {
+        Assert.Equal(visual, PdfTextDocument.VisualOrder(logical));
+    }
+
+    [ToolFact("pdftotext")]
+    public void Paragraph_NoTrueTypeFont_FallsBackToCourierWithQuestionMarks()
     {
         using var temp = new TempDirectory();
-        using (var builder = new SmsDbBuilder(temp.Combine("sms.db")))
+        var fonts = PdfFonts.FromFiles([temp.Combine("absent.ttf")], []);
+        Assert.Same(PdfFonts.Standard, fonts);
+        using (var document = new PdfTextDocument(File.Create(temp.Combine("plain.pdf")), "Header", fonts))
         {
-            var alice = builder.Handle("+15551234567");
-            var chat = builder.Chat("iMessage;-;+15551234567", "+15551234567", null, alice);
-            for (var i = 0; i < 120; i++)
-            {
-                builder.Message(chat, $"G{i}", $"Message number {i} (evidence)", i % 2 == 0 ? alice : 0, i % 2 == 1, i);
-            }
+            document.Paragraph("café Привет");
+            document.Finish();
         }
 
-        using var db = MessagesDatabase.Open(temp.Combine("sms.db"));
-        var result = await new MessagesExporter(db).ExportAsync(temp.Combine("out"), new MessagesExportOptions { Format = MessageFormat.Pdf });
-        Assert.Equal(120, result.Messages);
-        var pages = ReadPages(File.ReadAllBytes(Directory.GetFiles(temp.Combine("out"), "*.pdf").Single()));
-        Assert.True(pages.Count > 1);
-        var lines = pages.SelectMany(p => p).ToList();
-        for (var i = 0; i < 120; i++)
-        {
-            Assert.Contains($"Message number {i} (evidence)", lines);
-        }
-
-        Assert.Contains("[2023-05-01 12:00:00 +00:00] +15551234567 via iMessage", lines);
-        Assert.Contains("[2023-05-01 12:01:00 +00:00] Me via iMessage", lines);
+        var text = ExternalTool.Run("pdftotext", ["-enc", "UTF-8", temp.Combine("plain.pdf"), "-"]).EnsureSuccess("pdftotext").StandardOutput;
+        Assert.Contains("café ??????", text, StringComparison.Ordinal);
     }
 }

@@ -5,7 +5,8 @@ namespace Keepsake.Export.Messages.Writers;
 /// <summary>
 /// A printable PDF per conversation: the conversation title on every page, page numbers, and for
 /// every message its full timestamp with offset, its sender (name and handle), text, attachments,
-/// reactions and edits. Latin text only (see <see cref="PdfTextDocument"/>).
+/// reactions and edits, in the system's TrueType fonts embedded as subsets (any script they cover),
+/// else in Courier (Windows-1252 only); see <see cref="PdfTextDocument"/>.
 /// </summary>
 internal sealed class PdfMessageWriter : MessageWriter
 {
@@ -20,7 +21,7 @@ internal sealed class PdfMessageWriter : MessageWriter
 
     public override void Begin(Conversation conversation, string sourceDescription)
     {
-        _document = new PdfTextDocument(_stream, $"{conversation.Title} - times {Zone.Id}");
+        _document = new PdfTextDocument(_stream, $"{conversation.Title} - times {Zone.Id}", PdfFonts.System);
         _document.Paragraph($"Conversation: {conversation.Title}", bold: true);
         if (conversation.Participants.Count > 0)
         {

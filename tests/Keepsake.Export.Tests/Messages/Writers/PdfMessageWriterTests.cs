@@ -22,6 +22,8 @@ public sealed class PdfMessageWriterTests
             {
                 builder.Message(chat, $"E{i}", $"Statement {i}: the parcel (number {i * 7}) arrived at the depot", i % 3 == 0 ? 0 : alice, i % 3 == 0, i);
             }
+
+            builder.Message(chat, "U1", "Встреча в 10:00 ✓ — Καλή αντάμωση 😀", alice, false, 90);
         }
 
         using var db = MessagesDatabase.Open(temp.Combine("sms.db"));
@@ -68,7 +70,10 @@ public sealed class PdfMessageWriterTests
         // 12:00 UTC on 1 May 2023 is 08:00 in New York (EDT, -04:00); sender on every message.
         Assert.Contains("[2023-05-01 08:00:00 -04:00] Me via iMessage", text, StringComparison.Ordinal);
         Assert.Contains("[2023-05-01 08:01:00 -04:00] +15551234567 via iMessage", text, StringComparison.Ordinal);
-        Assert.Equal(90, Regex.Matches(text, @"\[2023-05-01 \d\d:\d\d:00 -04:00\] (Me|\+15551234567) via iMessage").Count);
+        Assert.Equal(91, Regex.Matches(text, @"\[2023-05-01 \d\d:\d\d:00 -04:00\] (Me|\+15551234567) via iMessage").Count);
+
+        // Non-Latin text and emoji survive (embedded TrueType subsets with ToUnicode maps).
+        Assert.Contains("Встреча в 10:00 ✓ — Καλή αντάμωση 😀", text, StringComparison.Ordinal);
     }
 
     /// <summary>The share of pixels darker than mid-grey in a binary PGM (P5, 8-bit) image.</summary>
