@@ -63,11 +63,23 @@ dotnet build Keepsake.slnx -c Release --no-restore -nologo -v minimal
 
 results=artifacts/test-results
 rm -rf "$results"
+# dotnet test takes one --filter: a caller's filter is joined to the hardware exclusion.
+filter="Category!=Hardware"
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--filter" ] && [ $# -ge 2 ]; then
+    filter="$filter&($2)"
+    shift 2
+  else
+    args+=("$1")
+    shift
+  fi
+done
 status=0
 dotnet test Keepsake.slnx -c Release --no-build --nologo \
-  --filter "Category!=Hardware" \
+  --filter "$filter" \
   --logger "trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@" || status=$?
+  --results-directory "$results" "${args[@]}" || status=$?
 
 # One plain closing line over every test assembly.
 passed=0; failed=0; skipped=0
