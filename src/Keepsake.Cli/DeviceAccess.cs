@@ -70,7 +70,10 @@ internal sealed class DeviceAccess : IAsyncDisposable
         var connectors = new List<IDeviceConnector>();
         foreach (var device in chosen)
         {
-            connectors.Add(await UsbmuxDeviceConnector.FindAsync(client, device.Udid, cancellationToken));
+            // A phone usbmuxd knows only over Wi-Fi is reached at its address, as libimobiledevice does.
+            connectors.Add(device.ConnectionType == UsbmuxDevice.Network && device.IPAddress is { } address
+                ? await ConnectOverWifiAsync(address.ToString(), device.Udid, cancellationToken)
+                : await UsbmuxDeviceConnector.FindAsync(client, device.Udid, cancellationToken));
         }
 
         return connectors;

@@ -77,7 +77,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var device = new SimulatedDevice(options, new PhoneContents(phoneFolder));
         try
         {
-            var usbmuxd = new FakeUsbmuxd(endPoint, device, Path.Combine(options.StateFolder, "usbmuxd"));
+            var usbmuxd = new FakeUsbmuxd(endPoint, device, Path.Combine(options.StateFolder, "usbmuxd"), options.ListNetworkDevice ? options.NetworkAddress : null);
             var network = options.NetworkAddress is { } address ? new NetworkListener(address, device, device.Ports) : null;
             usbmuxd.Start();
             return Task.FromResult(new SimulatorHost(usbmuxd, device, network));

@@ -37,6 +37,13 @@ public sealed class SimulatorOptions
     public System.Net.IPAddress? NetworkAddress { get; init; }
 
     /// <summary>
+    /// With <see cref="NetworkAddress"/>: the fake usbmuxd also lists the phone's Wi-Fi record
+    /// (<c>ConnectionType "Network"</c> with its <c>NetworkAddress</c>), as Apple's usbmuxd does for a phone with
+    /// Wi-Fi sync on (Debian's does not discover network phones). The record stays while the cable is pulled.
+    /// </summary>
+    public bool ListNetworkDevice { get; init; }
+
+    /// <summary>
     /// PBKDF2-SHA256 rounds (DPIC) for encrypted backups. Real iPhones use 10,000,000 (seconds per
     /// derivation); the simulator defaults to 10,000 so tests stay fast. The keybag records the value.
     /// </summary>

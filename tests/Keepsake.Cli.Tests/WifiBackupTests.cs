@@ -64,11 +64,34 @@ public sealed class WifiBackupTests
         Assert.Equal(2, notAnAddress.ExitCode);
     }
 
-    private static SimulatorOptions WithNetwork(SimulatorOptions o, System.Net.IPAddress address) => new()
+    [Fact]
+    public async Task DevicesAndBackup_UsbmuxdListsTheWifiRecord_ShownAndBackedUpOverWifiWhenTheCableIsOut()
+    {
+        var address = SimulatedPhoneHome.UniqueLoopback();
+        await using var phone = await SimulatedPhoneHome.StartAsync(configure: o => WithNetwork(o, address, listNetworkDevice: true));
+        phone.Run("pair").EnsureSuccess("keepsake pair (over the cable)");
+
+        var both = phone.Run("devices", "--json").EnsureSuccess("keepsake devices --json");
+        using (var listed = System.Text.Json.JsonDocument.Parse(both.StandardOutput))
+        {
+            var rows = listed.RootElement.EnumerateArray().ToList();
+            Assert.Equal(["Network", "USB"], rows.Select(r => r.GetProperty("connection").GetString()).Order(StringComparer.Ordinal));
+            Assert.All(rows, r => Assert.Equal(phone.Simulator.Udid, r.GetProperty("udid").GetString()));
+            Assert.Equal(address.ToString(), rows.Single(r => r.GetProperty("connection").GetString() == "Network").GetProperty("address").GetString());
+        }
+
+        await phone.Simulator.DetachAsync();
+        Assert.Contains($"Wi-Fi ({address})", phone.Run("devices").EnsureSuccess("keepsake devices").StandardOutput, StringComparison.Ordinal);
+        var backup = phone.Run("backup").EnsureSuccess("keepsake backup (the phone on Wi-Fi only)");
+        Assert.Contains($"Backing up {phone.Simulator.Udid}", backup.StandardOutput, StringComparison.Ordinal);
+    }
+
+    private static SimulatorOptions WithNetwork(SimulatorOptions o, System.Net.IPAddress address, bool listNetworkDevice = false) => new()
     {
         ListenAddress = o.ListenAddress,
         StateFolder = o.StateFolder,
         PhoneFolder = o.PhoneFolder,
         NetworkAddress = address,
+        ListNetworkDevice = listNetworkDevice,
     };
 }

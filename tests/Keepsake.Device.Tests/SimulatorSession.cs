@@ -31,7 +31,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
     public Dictionary<string, string> Environment => new() { ["USBMUXD_SOCKET_ADDRESS"] = Host.UsbmuxdSocketAddress };
 
     /// <summary>Starts a simulator; with <paramref name="reuse"/> the caller owns (and deletes) the folder, so a later session can start on the same state.</summary>
-    public static async Task<SimulatorSession> StartAsync(SimulatorFaults? faults = null, Action<string>? fillPhone = null, TempDirectory? reuse = null, System.Net.IPAddress? networkAddress = null)
+    public static async Task<SimulatorSession> StartAsync(SimulatorFaults? faults = null, Action<string>? fillPhone = null, TempDirectory? reuse = null, System.Net.IPAddress? networkAddress = null, bool listNetworkDevice = false)
     {
         var temp = reuse ?? new TempDirectory("keepsake-device");
         var phone = Path.Combine(temp.Path, "phone");
@@ -48,6 +48,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
             StateFolder = Path.Combine(temp.Path, "state"),
             Faults = faults ?? SimulatorFaults.None,
             NetworkAddress = networkAddress,
+            ListNetworkDevice = listNetworkDevice,
         };
         return new SimulatorSession(temp, reuse is null, await SimulatorHost.StartAsync(options), options);
     }

@@ -46,6 +46,11 @@ internal static class DevicesCommand
                 {
                     w.WriteString("udid", r.Device.Udid);
                     w.WriteString("connection", r.Device.ConnectionType);
+                    if (r.Device.IPAddress is { } address)
+                    {
+                        w.WriteString("address", address.ToString());
+                    }
+
                     w.WriteBoolean("paired", r.Paired);
                     w.WriteDate("lastBackup", r.LastBackup);
                 });
@@ -61,7 +66,7 @@ internal static class DevicesCommand
             var table = new TextTable("UDID", "CONNECTION", "PAIRED", "LAST BACKUP");
             foreach (var (device, paired, last) in rows)
             {
-                table.Add(device.Udid, device.ConnectionType, paired ? "yes" : "no", last is { } t ? Age(DateTimeOffset.UtcNow - t) + " ago" : "never");
+                table.Add(device.Udid, device.IPAddress is { } address ? $"Wi-Fi ({address})" : device.ConnectionType, paired ? "yes" : "no", last is { } t ? Age(DateTimeOffset.UtcNow - t) + " ago" : "never");
             }
 
             table.Write(Console.Out);

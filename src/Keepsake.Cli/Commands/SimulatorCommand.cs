@@ -11,7 +11,7 @@ internal static class SimulatorCommand
         var listen = new Option<string?>("--listen") { Description = "Where the fake usbmuxd listens: UNIX:/path or 127.0.0.1:PORT (default: a socket in the temp folder).", HelpName = "ADDRESS" };
         var phone = new Option<string?>("--phone") { Description = "Serve the phone contents of DIR (DIR/<Domain>/<relative path>) instead of the built-in phone.", HelpName = "DIR" };
         var state = new Option<string?>("--state") { Description = "Keep the phone's pairings, keys and backup state in DIR (default: in Keepsake's data folder).", HelpName = "DIR" };
-        var wifi = new Option<string?>("--wifi") { Description = "Also serve the phone over \"Wi-Fi\": lockdownd and its services listen directly on this local IP address (e.g. 127.0.0.2), for 'keepsake backup --wifi'.", HelpName = "ADDRESS" };
+        var wifi = new Option<string?>("--wifi") { Description = "Also serve the phone over \"Wi-Fi\": lockdownd and its services listen directly on this local IP address (e.g. 127.0.0.2), for 'keepsake backup --wifi'; usbmuxd then lists its Wi-Fi record too, as Apple's does.", HelpName = "ADDRESS" };
         var messagesInICloud = new Option<string?>("--messages-in-icloud") { Description = "Built-in phone: turn Messages in iCloud on (the phone then leaves its messages out of backups) or off.", HelpName = "on|off" };
         messagesInICloud.AcceptOnlyFromAmong("on", "off");
         var command = new Command("simulator", "Run the simulated iPhone until stopped (Ctrl+C). It first prints the USBMUXD_SOCKET_ADDRESS=... line that Keepsake and libimobiledevice tools use to reach it.")
@@ -36,6 +36,7 @@ internal static class SimulatorCommand
                     PhoneFolder = parse.GetValue(phone),
                     StateFolder = stateFolder,
                     NetworkAddress = network,
+                    ListNetworkDevice = network is not null,
                     MessagesInICloud = parse.GetValue(messagesInICloud) switch { "on" => true, "off" => false, _ => null },
                 },
                 cancellationToken);

@@ -6,12 +6,14 @@ using Keepsake.Plist;
 namespace Keepsake.Device.Simulator.Usbmuxd;
 
 /// <summary>
-/// A usbmuxd stand-in: plist protocol on a UNIX socket or loopback TCP, one attached USB device,
-/// pair records and the system BUID kept in a folder, Connect tunnelled to the simulated device.
+/// A usbmuxd stand-in: plist protocol on a UNIX socket or loopback TCP, one attached USB device (and,
+/// when the phone listens on a network address, its Wi-Fi record as Apple's usbmuxd lists it), pair
+/// records and the system BUID kept in a folder, Connect tunnelled to the simulated device.
 /// </summary>
 internal sealed class FakeUsbmuxd : IAsyncDisposable
 {
     private const uint DeviceId = 1;
+    private const uint NetworkDeviceId = 2;
     private readonly Socket _listener;
     private readonly SimulatedDevice _device;
     private readonly string _folder;
@@ -23,9 +25,12 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
     private Task? _acceptLoop;
     private volatile bool _attached = true;
 
-    public FakeUsbmuxd(EndPoint endPoint, SimulatedDevice device, string folder)
+    private readonly IPAddress? _networkAddress;
+
+    public FakeUsbmuxd(EndPoint endPoint, SimulatedDevice device, string folder, IPAddress? networkAddress = null)
     {
         _device = device;
+        _networkAddress = networkAddress;
         _folder = folder;
         Directory.CreateDirectory(folder);
         if (endPoint is UnixDomainSocketEndPoint unix)
@@ -55,6 +60,27 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
     public EndPoint EndPoint { get; }
 
     public UsbmuxDevice Device => new(DeviceId, _device.Identity.Udid, UsbmuxDevice.Usb, 0x12a8, 0x14100000);
+
+    /// <summary>The phone's Wi-Fi record (present while it listens on a network address, cable or not).</summary>
+    public UsbmuxDevice? NetworkDevice => _networkAddress is { } address
+        ? new(NetworkDeviceId, _device.Identity.Udid, UsbmuxDevice.Network, 0, 0, UsbmuxNetworkAddress.Encode(address))
+        : null;
+
+    private PlistArray DeviceRecords()
+    {
+        var list = new PlistArray();
+        if (_attached)
+        {
+            list.Add(UsbmuxMessages.AttachedMessage(Device));
+        }
+
+        if (NetworkDevice is { } network)
+        {
+            list.Add(UsbmuxMessages.AttachedMessage(network));
+        }
+
+        return list;
+    }
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stop.Token);
 
@@ -149,13 +175,13 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
                 switch (packet.MessageType)
                 {
                     case UsbmuxMessages.ListDevices:
-                        await Reply(stream, packet, new PlistDictionary { ["DeviceList"] = _attached ? new PlistArray([UsbmuxMessages.AttachedMessage(Device)]) : new PlistArray() }, cancellationToken).ConfigureAwait(false);
+                        await Reply(stream, packet, new PlistDictionary { ["DeviceList"] = DeviceRecords() }, cancellationToken).ConfigureAwait(false);
                         break;
                     case UsbmuxMessages.Listen:
                         await Reply(stream, packet, UsbmuxMessages.ResultMessage(UsbmuxResult.Ok), cancellationToken).ConfigureAwait(false);
-                        if (_attached)
+                        foreach (var attached in DeviceRecords())
                         {
-                            await new UsbmuxPacket(0, UsbmuxMessages.AttachedMessage(Device)).WriteAsync(stream, cancellationToken).ConfigureAwait(false);
+                            await new UsbmuxPacket(0, (PlistDictionary)attached).WriteAsync(stream, cancellationToken).ConfigureAwait(false);
                         }
 
                         lock (_lock)
@@ -168,7 +194,8 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
                     case UsbmuxMessages.Connect:
                         var id = packet.Payload.GetInt64("DeviceID");
                         var port = UsbmuxMessages.SwapPort((ushort)(packet.Payload.GetInt64("PortNumber") ?? 0));
-                        if (id != DeviceId || !_attached)
+                        // Apple's usbmuxd also tunnels to a Wi-Fi device (libimobiledevice connects to its address instead).
+                        if (!((id == DeviceId && _attached) || (id == NetworkDeviceId && _networkAddress is not null)))
                         {
                             await Reply(stream, packet, UsbmuxMessages.ResultMessage(UsbmuxResult.BadDevice), cancellationToken).ConfigureAwait(false);
                             break;

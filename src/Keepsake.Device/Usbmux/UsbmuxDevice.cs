@@ -11,4 +11,8 @@ public sealed record UsbmuxDevice(uint DeviceId, string Udid, string ConnectionT
 {
     public const string Usb = "USB";
     public const string Network = "Network";
+
+    /// <summary>For a Wi-Fi device, its IP address (from <see cref="NetworkAddress"/>); else null.</summary>
+    public System.Net.IPAddress? IPAddress =>
+        ConnectionType == Network && NetworkAddress is { } data ? UsbmuxNetworkAddress.Parse(data) : null;
 }

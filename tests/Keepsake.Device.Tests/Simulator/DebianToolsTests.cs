@@ -15,6 +15,21 @@ public sealed class DebianToolsTests
         Assert.Contains(session.Host.Udid, result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [ToolFact("idevice_id")]
+    public async Task IdeviceIdAndIdeviceinfo_NetworkRecord_ListAndReachThePhoneOverWifi()
+    {
+        var address = new System.Net.IPAddress([127, 0, (byte)Random.Shared.Next(1, 250), (byte)Random.Shared.Next(2, 250)]);
+        await using var session = await SimulatorSession.StartAsync(networkAddress: address, listNetworkDevice: true);
+        session.Run("idevicepair", "pair").EnsureSuccess("idevicepair pair (over the cable)");
+        await session.Host.DetachAsync();
+
+        // As with Apple's usbmuxd: the Wi-Fi record alone; libimobiledevice connects straight to its address.
+        Assert.DoesNotContain(session.Host.Udid, session.Run("idevice_id", "-l").EnsureSuccess("idevice_id -l").StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(session.Host.Udid, session.Run("idevice_id", "-n").EnsureSuccess("idevice_id -n").StandardOutput, StringComparison.Ordinal);
+        var info = session.Run("ideviceinfo", "-n", "-u", session.Host.Udid, "-k", "UniqueDeviceID").EnsureSuccess("ideviceinfo -n");
+        Assert.Equal(session.Host.Udid, info.StandardOutput.Trim());
+    }
+
     [ToolFact("ideviceinfo")]
     public async Task Ideviceinfo_Default_PrintsDeviceValues()
     {
