@@ -14,7 +14,7 @@ internal static class StorageCommand
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var json = CommonOptions.Json();
-        var command = new Command("storage", "Show a backup's size by domain and app, and its largest files and message attachments.")
+        var command = new Command("storage", "Show a backup's size by domain and app, and its largest files, videos and message attachments.")
         {
             source, top, passwordFile, vaultPasswordFile, json,
         };
@@ -25,7 +25,7 @@ internal static class StorageCommand
             var report = await StorageReport.BuildAsync(backup, parse.GetValue(top), cancellationToken);
             var sections = new (string Name, IReadOnlyList<StorageItem> Items)[]
             {
-                ("domain", report.ByDomain), ("app", report.ByApp), ("largest file", report.LargestFiles), ("largest attachment", report.LargestAttachments),
+                ("domain", report.ByDomain), ("app", report.ByApp), ("largest file", report.LargestFiles), ("largest video", report.LargestVideos), ("largest attachment", report.LargestAttachments),
             };
             if (parse.GetValue(json))
             {

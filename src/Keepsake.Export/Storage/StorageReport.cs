@@ -6,9 +6,9 @@ namespace Keepsake.Export.Storage;
 /// <summary>
 /// What takes space in a backup (<c>keepsake storage SOURCE</c>): bytes and files by domain, by app
 /// (AppDomain-, AppDomainGroup- and AppDomainPlugin- domains folded onto the bundle id), the largest
-/// files, and the largest Messages attachments with their conversation and date (the "Large
-/// Attachments" view). Sizes are the Manifest's recorded sizes. Entries stream; only the
-/// aggregates and the top-N lists are held.
+/// files, the largest videos anywhere in the backup (camera roll, Messages, apps), and the largest
+/// Messages attachments with their conversation and date (the "Large Attachments" view). Sizes are
+/// the Manifest's recorded sizes. Entries stream; only the aggregates and the top-N lists are held.
 /// </summary>
 public sealed class StorageReport
 {
@@ -19,6 +19,9 @@ public sealed class StorageReport
     public required IReadOnlyList<StorageItem> LargestFiles { get; init; }
 
     public required IReadOnlyList<StorageItem> LargestAttachments { get; init; }
+
+    /// <summary>The largest video files (by extension: .mov, .mp4, .m4v, .3gp, .avi, .mkv, .webm), with their domain.</summary>
+    public required IReadOnlyList<StorageItem> LargestVideos { get; init; }
 
     public long TotalBytes { get; init; }
 
@@ -32,6 +35,7 @@ public sealed class StorageReport
         var domains = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
         var apps = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
         var largest = new PriorityQueue<StorageItem, long>();
+        var videos = new PriorityQueue<StorageItem, long>();
         long total = 0, files = 0;
         foreach (var entry in source.Entries())
         {
@@ -49,10 +53,10 @@ public sealed class StorageReport
                 Add(apps, app, entry.Size);
             }
 
-            largest.Enqueue(new StorageItem($"{entry.Domain}/{entry.RelativePath}", entry.Size, 1, entry.LastModified), entry.Size);
-            if (largest.Count > top)
+            KeepTop(largest, new StorageItem($"{entry.Domain}/{entry.RelativePath}", entry.Size, 1, entry.LastModified), top);
+            if (IsVideo(entry.RelativePath))
             {
-                largest.Dequeue();
+                KeepTop(videos, new StorageItem(entry.RelativePath, entry.Size, 1, entry.LastModified, entry.Domain), top);
             }
         }
 
@@ -62,6 +66,7 @@ public sealed class StorageReport
             ByApp = Sorted(apps),
             LargestFiles = Drain(largest),
             LargestAttachments = await LargestAttachmentsAsync(source, top, cancellationToken).ConfigureAwait(false),
+            LargestVideos = Drain(videos),
             TotalBytes = total,
             TotalFiles = files,
         };
@@ -126,6 +131,20 @@ public sealed class StorageReport
             }
 
             return result;
+        }
+    }
+
+    private static readonly string[] VideoExtensions = [".mov", ".mp4", ".m4v", ".3gp", ".avi", ".mkv", ".webm"];
+
+    private static bool IsVideo(string path) =>
+        VideoExtensions.Any(extension => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase));
+
+    private static void KeepTop(PriorityQueue<StorageItem, long> queue, StorageItem item, int top)
+    {
+        queue.Enqueue(item, item.Bytes);
+        if (queue.Count > top)
+        {
+            queue.Dequeue();
         }
     }
 

@@ -51,6 +51,24 @@ public sealed class StorageReportTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => StorageReport.BuildAsync(source, 0));
     }
 
+    [Fact]
+    public async Task BuildAsync_VideosAnywhere_LargestFirstWithTheirDomain()
+    {
+        var source = new MemoryBackupSource();
+        source.Add("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0002.MOV", new byte[3000]);
+        source.Add("CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.JPG", new byte[9000]);
+        source.Add(MessagesDatabase.MediaDomain, "Library/SMS/Attachments/a/b/A2/clip.mp4", new byte[2000]);
+        source.Add("AppDomain-net.whatsapp.WhatsApp", "Media/video.m4v", new byte[1000]);
+        source.Add("HomeDomain", "Library/notes.txt", new byte[5]);
+
+        var report = await StorageReport.BuildAsync(source, 2);
+
+        Assert.Equal(["Media/DCIM/100APPLE/IMG_0002.MOV", "Library/SMS/Attachments/a/b/A2/clip.mp4"], report.LargestVideos.Select(v => v.Name));
+        Assert.Equal([3000L, 2000L], report.LargestVideos.Select(v => v.Bytes));
+        Assert.Equal(["CameraRollDomain", MessagesDatabase.MediaDomain], report.LargestVideos.Select(v => v.Detail));
+        Assert.Equal("CameraRollDomain/Media/DCIM/100APPLE/IMG_0001.JPG", report.LargestFiles[0].Name);
+    }
+
     [Theory]
     [InlineData("AppDomain-com.example.App", "com.example.App")]
     [InlineData("AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "net.whatsapp.WhatsApp.shared")]
