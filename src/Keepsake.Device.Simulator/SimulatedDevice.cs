@@ -13,6 +13,8 @@ internal sealed class SimulatedDevice : IDisposable
     public const ushort NotificationProxyPort = 49200;
     public const ushort AfcPort = 49201;
     public const ushort MobileBackup2Port = 49202;
+    public const ushort InstallationProxyPort = 49203;
+    public const ushort SpringBoardServicesPort = 49204;
 
     private readonly Dictionary<ushort, IDeviceService> _services;
     private readonly FaultBudget _budget;
@@ -32,6 +34,8 @@ internal sealed class SimulatedDevice : IDisposable
             [NotificationProxyPort] = new NotificationProxyService(PostedNotifications),
             [AfcPort] = new AfcService(phone, RestoreFiles),
             [MobileBackup2Port] = new MobileBackup2Service(this),
+            [InstallationProxyPort] = new InstallationProxyService(phone),
+            [SpringBoardServicesPort] = new SpringBoardServicesService(phone),
         };
     }
 

@@ -205,7 +205,7 @@ public static class BuiltInPhone
     }
 
     /// <summary>An RGB PNG with a seed-dependent gradient.</summary>
-    private static byte[] Png(int width, int height, int seed)
+    internal static byte[] Png(int width, int height, int seed)
     {
         var raw = new byte[height * (1 + (width * 3))];
         for (var y = 0; y < height; y++)

@@ -45,6 +45,12 @@ public sealed class PhoneContents
         return list;
     }
 
+    /// <summary>The bundle IDs of the phone's apps: one per <c>AppDomain-&lt;bundle id&gt;</c> folder, in ordinal order.</summary>
+    public IReadOnlyList<string> InstalledApps() =>
+        [.. Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>()
+            .Where(d => d.StartsWith("AppDomain-", StringComparison.Ordinal) && d.Length > "AppDomain-".Length)
+            .Select(d => d["AppDomain-".Length..]).Order(StringComparer.Ordinal)];
+
     /// <summary>The full path for a domain file; the names come from the host and are confined to the phone folder.</summary>
     public string Resolve(string domain, string relativePath)
     {

@@ -250,6 +250,8 @@ internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
             NotificationProxyService.ServiceName => SimulatedDevice.NotificationProxyPort,
             AfcClient.ServiceName => SimulatedDevice.AfcPort,
             MobileBackup2Client.ServiceName => SimulatedDevice.MobileBackup2Port,
+            Keepsake.Device.Services.InstallationProxy.InstallationProxyClient.ServiceName => SimulatedDevice.InstallationProxyPort,
+            Keepsake.Device.Services.SpringBoard.SpringBoardServicesClient.ServiceName => SimulatedDevice.SpringBoardServicesPort,
             _ => null,
         };
         if (port is null)

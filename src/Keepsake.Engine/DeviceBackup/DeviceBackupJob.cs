@@ -44,7 +44,8 @@ public static class DeviceBackupJob
             workingCopy = Path.Combine(Path.GetFullPath(options.WorkingRoot), lockdown.Udid);
             Directory.CreateDirectory(workingCopy);
             full = options.ForceFull || !File.Exists(Path.Combine(workingCopy, "Status.plist"));
-            InfoPlistWriter.Write(workingCopy, lockdown.Udid, values);
+            var (applications, installed) = await InstalledApplications.ReadAsync(lockdown, cancellationToken).ConfigureAwait(false);
+            InfoPlistWriter.Write(workingCopy, lockdown.Udid, values, applications, installed);
 
             var backup = await MobileBackup2Client.StartAsync(lockdown, cancellationToken).ConfigureAwait(false);
             await using var backupScope = backup.ConfigureAwait(false);

@@ -9,11 +9,11 @@ namespace Keepsake.Engine.DeviceBackup;
 /// </summary>
 internal static class InfoPlistWriter
 {
-    public static void Write(string workingCopy, string udid, PlistDictionary values)
+    public static void Write(string workingCopy, string udid, PlistDictionary values, PlistDictionary applications, PlistArray installedApplications)
     {
-        // Restore tools (idevicebackup2 among them) build the phone's RestoreApplications.plist from this dict;
-        // without it they refuse to restore. App data itself travels in the backup's AppDomain entries.
-        var info = new PlistDictionary { ["Applications"] = new PlistDictionary() };
+        // Restore tools (idevicebackup2 among them, and Keepsake's) build the phone's RestoreApplications.plist from
+        // this dict; without it idevicebackup2 refuses to restore. App data itself travels in the AppDomain entries.
+        var info = new PlistDictionary { ["Applications"] = applications };
         void Copy(string infoKey, string lockdownKey)
         {
             if (values.TryGetValue(lockdownKey, out var value))
@@ -29,7 +29,7 @@ internal static class InfoPlistWriter
         Copy("ICCID", "IntegratedCircuitCardIdentity");
         Copy("IMEI", "InternationalMobileEquipmentIdentity");
         Copy("MEID", "MobileEquipmentIdentifier");
-        info["Installed Applications"] = new PlistArray();
+        info["Installed Applications"] = installedApplications;
         info["Last Backup Date"] = new PlistDate(DateTimeOffset.UtcNow);
         Copy("Phone Number", "PhoneNumber");
         Copy("Product Type", "ProductType");

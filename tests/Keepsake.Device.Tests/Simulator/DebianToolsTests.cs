@@ -202,6 +202,23 @@ public sealed class DebianToolsTests
     }
 
     [ToolFact("idevicebackup2")]
+    public async Task Idevicebackup2_Backup_InfoPlistListsThePhonesAppsFromInstallationProxy()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var target = Path.Combine(session.Root, "backup");
+        Directory.CreateDirectory(target);
+        session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
+
+        // libimobiledevice's installation_proxy and springboardservices clients read the simulated phone's apps.
+        var info = Keepsake.Plist.PlistReader.ReadFile(Path.Combine(target, session.Host.Udid, "Info.plist")).AsDictionary();
+        Assert.Equal(["com.example.app"], info.GetArray("Installed Applications")!.OfType<Keepsake.Plist.PlistString>().Select(s => s.Value));
+        var app = info.GetDictionary("Applications")!.GetDictionary("com.example.app")!;
+        Assert.NotEmpty(app.GetData("ApplicationSINF")!);
+        Assert.Equal("com.example.app", Keepsake.Plist.PlistReader.Read(app.GetData("iTunesMetadata")!).AsDictionary().GetString("softwareVersionBundleId"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], app.GetData("PlaceholderIcon")![..4]);
+    }
+
+    [ToolFact("idevicebackup2")]
     public async Task Idevicebackup2_Restore_ChangesPhoneFolder()
     {
         await using var session = await SimulatorSession.StartAsync();

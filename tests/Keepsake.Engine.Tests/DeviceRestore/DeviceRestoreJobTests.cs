@@ -81,4 +81,26 @@ public sealed class DeviceRestoreJobTests
         Assert.Equal(skipApps ? [] : ["com.example.app"], setup.Simulator.LastRestoreApplications);
         Assert.Equal("app data", File.ReadAllText(Path.Combine(setup.Phone, "AppDomain-com.example.app", "Documents", "a.txt")));
     }
+
+    [Fact]
+    public async Task RunAsync_KeepsakeBackup_RecordsThePhonesAppsAndTheRestoreReinstallsThem()
+    {
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
+        {
+            BuiltInPhone.Generate(phone);
+            BuiltInPhone.Write(phone, "AppDomain-net.example.notes", "Documents/n.txt", "notes"u8.ToArray());
+        });
+        var backup = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options);
+        using (var source = Keepsake.Engine.Vault.SnapshotBackupSource.Open(setup.Repository, backup.Snapshot))
+        {
+            var info = source.Properties.InfoPlist!;
+            Assert.Contains("net.example.notes", info.GetArray("Installed Applications")!.OfType<Keepsake.Plist.PlistString>().Select(s => s.Value));
+            Assert.NotNull(info.GetDictionary("Applications")!.GetDictionary("net.example.notes")!.GetData("iTunesMetadata"));
+        }
+
+        await DeviceRestoreJob.RunAsync(await setup.ConnectAsync(), setup.Repository, backup.Snapshot,
+            new MobileBackup2RestoreOptions { Reboot = false }, setup.Directory.Combine("staging"));
+
+        Assert.Contains("net.example.notes", setup.Simulator.LastRestoreApplications);
+    }
 }
