@@ -55,36 +55,11 @@ internal sealed class DeviceStateStore
         }
     }
 
-    /// <summary>The backup password when encryption is on, else null.</summary>
+    /// <summary>The backup password when encryption is on, else null. A new password drops the backup keybag.</summary>
     public string? BackupPassword
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _settings.GetString("BackupPassword");
-            }
-        }
-
-        set
-        {
-            lock (_lock)
-            {
-                if (value is null)
-                {
-                    _settings.Remove("BackupPassword");
-                }
-                else
-                {
-                    _settings["BackupPassword"] = value;
-                }
-
-                // A new password gets a new backup keybag (and so a full backup next time).
-                _settings.Remove("BackupKeybag");
-
-                Save("settings.plist", _settings);
-            }
-        }
+        get => (GetSetting("BackupPassword") as PlistString)?.Value;
+        set => SetSettings(("BackupPassword", value is null ? null : new PlistString(value)), ("BackupKeybag", null)); // a new keybag, so a full backup next time
     }
 
     /// <summary>
@@ -93,29 +68,36 @@ internal sealed class DeviceStateStore
     /// </summary>
     public byte[]? BackupKeybag
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _settings.GetData("BackupKeybag");
-            }
-        }
+        get => (GetSetting("BackupKeybag") as PlistData)?.Value;
+        set => SetSettings(("BackupKeybag", value is null ? null : new PlistData(value)));
+    }
 
-        set
+    private PlistNode? GetSetting(string key)
+    {
+        lock (_lock)
         {
-            lock (_lock)
+            return _settings.TryGetValue(key, out var value) ? value : null;
+        }
+    }
+
+    /// <summary>Sets (or, for null, removes) settings and saves them, as one change.</summary>
+    private void SetSettings(params (string Key, PlistNode? Value)[] changes)
+    {
+        lock (_lock)
+        {
+            foreach (var (key, value) in changes)
             {
                 if (value is null)
                 {
-                    _settings.Remove("BackupKeybag");
+                    _settings.Remove(key);
                 }
                 else
                 {
-                    _settings["BackupKeybag"] = value;
+                    _settings[key] = value;
                 }
-
-                Save("settings.plist", _settings);
             }
+
+            Save("settings.plist", _settings);
         }
     }
 
