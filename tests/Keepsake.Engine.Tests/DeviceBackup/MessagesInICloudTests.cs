@@ -17,16 +17,10 @@ public sealed class MessagesInICloudTests
     public async Task RunAsync_BuiltInPhoneWithMessagesInICloud_SaysTheMessagesAreNotInTheBackup()
     {
         using var dir = new TempDirectory();
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            ListenAddress = "UNIX:" + dir.Combine("usbmuxd.sock"),
-            StateFolder = dir.Combine("state"),
-            MessagesInICloud = true,
-        });
+        await using var simulator = await StartBuiltInPhoneAsync(dir, messagesInICloud: true);
         using var repository = await NewVaultAsync(dir);
 
-        var result = await DeviceBackupJob.RunAsync(await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(simulator.EndPoint)), repository,
-            new DeviceBackupOptions { WorkingRoot = dir.Combine("working") });
+        var result = await BackUpAsync(simulator, repository, dir);
 
         Assert.True(result.MessagesInICloud.Enabled);
         Assert.True(result.MessagesInICloud.RemovedFromBackup);
@@ -44,16 +38,10 @@ public sealed class MessagesInICloudTests
     public async Task RunAsync_BuiltInPhoneWithMessagesInICloudOff_HasNoNoticeAndKeepsTheMessages()
     {
         using var dir = new TempDirectory();
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            ListenAddress = "UNIX:" + dir.Combine("usbmuxd.sock"),
-            StateFolder = dir.Combine("state"),
-            MessagesInICloud = false,
-        });
+        await using var simulator = await StartBuiltInPhoneAsync(dir, messagesInICloud: false);
         using var repository = await NewVaultAsync(dir);
 
-        var result = await DeviceBackupJob.RunAsync(await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(simulator.EndPoint)), repository,
-            new DeviceBackupOptions { WorkingRoot = dir.Combine("working") });
+        var result = await BackUpAsync(simulator, repository, dir);
 
         Assert.False(result.MessagesInICloud.Enabled);
         Assert.Null(result.MessagesInICloud.Notice);
@@ -123,6 +111,18 @@ public sealed class MessagesInICloudTests
         Assert.Null(report.Enabled);
         Assert.Contains("unreadable", report.NotCheckedReason, StringComparison.Ordinal);
     }
+
+    private static Task<SimulatorHost> StartBuiltInPhoneAsync(TempDirectory dir, bool messagesInICloud) =>
+        SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            ListenAddress = "UNIX:" + dir.Combine("usbmuxd.sock"),
+            StateFolder = dir.Combine("state"),
+            MessagesInICloud = messagesInICloud,
+        });
+
+    private static async Task<DeviceBackupResult> BackUpAsync(SimulatorHost simulator, Repository.Repository repository, TempDirectory dir) =>
+        await DeviceBackupJob.RunAsync(await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(simulator.EndPoint)), repository,
+            new DeviceBackupOptions { WorkingRoot = dir.Combine("working") });
 
     private static async Task<Repository.Repository> NewVaultAsync(TempDirectory dir)
     {
