@@ -23,8 +23,20 @@ public sealed class MessageReader
         "is_audio_message", "destination_caller_id", "share_status",
     ];
 
+    // Ordinals of MessageColumns.
+    private const int ColGuid = 0, ColText = 1, ColAttributedBody = 2, ColService = 3, ColHandleId = 4, ColSubject = 5, ColDate = 6,
+        ColDateRead = 7, ColDateDelivered = 8, ColIsFromMe = 9, ColItemType = 10, ColGroupActionType = 11, ColGroupTitle = 12,
+        ColOtherHandle = 13, ColAssociatedMessageGuid = 14, ColAssociatedMessageType = 15, ColAssociatedMessageEmoji = 16,
+        ColBalloonBundleId = 17, ColExpressiveSendStyleId = 18, ColThreadOriginatorGuid = 19, ColThreadOriginatorPart = 20,
+        ColDateEdited = 21, ColDateRetracted = 22, ColMessageSummaryInfo = 23, ColIsAudioMessage = 24, ColDestinationCallerId = 25,
+        ColShareStatus = 26;
+
     private readonly MessagesDatabase _database;
     private readonly DatabaseSchema _schema;
+    private const int ParticipantCacheLimit = 100_000;
+
+    private readonly Dictionary<long, Participant> _participants = [];
+    private readonly Dictionary<string, Participant> _owners = new(StringComparer.Ordinal);
     private Dictionary<long, string>? _handles;
 
     public MessageReader(MessagesDatabase database)
@@ -141,95 +153,100 @@ public sealed class MessageReader
             yield break;
         }
 
-        using var command = Connection.CreateCommand();
         var select = string.Join(", ", MessageColumns.Select(c => S("message", "m", c)));
         var chatColumn = hasJoin ? "cmj.chat_id" : "NULL";
         var join = hasJoin ? "LEFT JOIN chat_message_join cmj ON cmj.message_id = m.ROWID" : string.Empty;
         // Sort only the keys (a wide sort copies every column into SQLite's sorter and is several times
         // slower), then read each row by ROWID: both stream, and the sort holds three integers per row.
-        command.CommandText = $"""
+        // Both statements are stepped through SQLite's C API: a data reader per row and boxed values
+        // cost more than the lookup itself (benchmarks/README.md, "export").
+        using var keys = SqliteStatement.Prepare(Connection, $"""
             SELECT m.ROWID, {chatColumn} AS chat_id
             FROM message m {join}
             {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)}
             ORDER BY chat_id, m.date, m.ROWID
-            """;
-        using var keys = command.ExecuteReader();
-        using var rowCommand = Connection.CreateCommand();
-        rowCommand.CommandText = $"SELECT {select} FROM message m WHERE m.ROWID = $id";
-        var idParameter = rowCommand.Parameters.Add("$id", SqliteType.Integer);
-        var ordinals = MessageColumns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+            """);
+        using var row = SqliteStatement.Prepare(Connection, $"SELECT {select} FROM message m WHERE m.ROWID = ?1");
         using var attachments = new AttachmentQuery(Connection, _schema);
         using var snippets = new SnippetQuery(Connection, _schema);
         using var exists = new ExistsQuery(Connection);
-        while (keys.Read())
+        var strings = new Utf8Interner();
+        while (keys.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rowId = keys.GetInt64(0);
-            var conversationId = keys.IsDBNull(1) ? Conversation.OrphansId : keys.GetInt64(1);
-            idParameter.Value = rowId;
-            using var reader = rowCommand.ExecuteReader();
-            if (!reader.Read())
+            var rowId = keys.Int64(0);
+            var conversationId = keys.IsNull(1) ? Conversation.OrphansId : keys.Int64(1);
+            row.Bind(1, rowId);
+            try
             {
-                continue;
-            }
-
-            var guid = Text(reader, ordinals["guid"]) ?? string.Empty;
-            var date = AppleTime.FromMessageDate(Long(reader, ordinals["date"]));
-            if (!filter.Matches(date))
-            {
-                continue;
-            }
-
-            var isFromMe = Long(reader, ordinals["is_from_me"]) != 0;
-            var sender = SenderOf(isFromMe, Long(reader, ordinals["handle_id"]), Text(reader, ordinals["destination_caller_id"]));
-            Tapback? orphanTapback = null;
-            if (tapbackRowIds.Contains(rowId))
-            {
-                var target = ParseAssociatedGuid(Text(reader, ordinals["associated_message_guid"])).Guid;
-                if (target is not null && exists.Exists(target))
+                if (!row.Step())
                 {
-                    continue; // attached to its target
+                    continue;
                 }
 
-                orphanTapback = MakeTapback(rowId, Long(reader, ordinals["associated_message_type"]), Text(reader, ordinals["associated_message_emoji"]), sender, isFromMe, date, null);
-            }
+                var date = AppleTime.FromMessageDate(row.Int64(ColDate));
+                if (!filter.Matches(date))
+                {
+                    continue;
+                }
 
-            var (text, body, diagnostic) = ReadBody(reader, ordinals["text"], ordinals["attributedBody"]);
-            var threadGuid = Text(reader, ordinals["thread_originator_guid"]);
-            var edits = EditHistory.Parse(Blob(reader, ordinals["message_summary_info"]));
-            var itemType = Long(reader, ordinals["item_type"]);
-            var retracted = AppleTime.FromMessageDate(Long(reader, ordinals["date_retracted"]));
-            yield return new Message
+                var guid = row.Text(ColGuid) ?? string.Empty;
+                var isFromMe = row.Int64(ColIsFromMe) != 0;
+                var sender = SenderOf(isFromMe, row.Int64(ColHandleId), strings.Get(row, ColDestinationCallerId));
+                Tapback? orphanTapback = null;
+                if (tapbackRowIds.Contains(rowId))
+                {
+                    var target = ParseAssociatedGuid(row.Text(ColAssociatedMessageGuid)).Guid;
+                    if (target is not null && exists.Exists(target))
+                    {
+                        continue; // attached to its target
+                    }
+
+                    orphanTapback = MakeTapback(rowId, row.Int64(ColAssociatedMessageType), strings.Get(row, ColAssociatedMessageEmoji), sender, isFromMe, date, null);
+                }
+
+                var (text, body, diagnostic) = ReadBody(row);
+                var threadGuid = row.Text(ColThreadOriginatorGuid);
+                var edits = row.IsBlob(ColMessageSummaryInfo) ? EditHistory.Parse(row.Blob(ColMessageSummaryInfo).ToArray()) : EditHistory.None;
+                var itemType = row.Int64(ColItemType);
+                var retracted = AppleTime.FromMessageDate(row.Int64(ColDateRetracted));
+                var message = new Message
+                {
+                    RowId = rowId,
+                    Guid = guid,
+                    ConversationId = conversationId,
+                    Date = date,
+                    DateRead = AppleTime.FromMessageDate(row.Int64(ColDateRead)),
+                    DateDelivered = AppleTime.FromMessageDate(row.Int64(ColDateDelivered)),
+                    DateEdited = AppleTime.FromMessageDate(row.Int64(ColDateEdited)),
+                    DateRetracted = retracted,
+                    IsFromMe = isFromMe,
+                    Sender = sender,
+                    Service = strings.Get(row, ColService),
+                    Text = text,
+                    Subject = row.Text(ColSubject),
+                    Body = body,
+                    BodyDiagnostic = diagnostic,
+                    Attachments = attachments.Read(rowId),
+                    Tapbacks = tapbacks.GetValueOrDefault(guid) ?? [],
+                    ReplyTo = threadGuid is null ? null : new ReplyReference(threadGuid, ParsePart(row.Text(ColThreadOriginatorPart)), snippets.Find(threadGuid)),
+                    ReplyCount = replyCounts.GetValueOrDefault(guid),
+                    Edits = edits.Edits,
+                    UnsentParts = edits.UnsentParts,
+                    IsUnsent = edits.IsFullyUnsent || (retracted is not null && text.Length == 0),
+                    IsRecentlyDeleted = recoverable.Contains(rowId),
+                    SystemEvent = itemType == 0 ? null : DescribeSystemEvent(itemType, row.Int64(ColGroupActionType), sender, row.Text(ColGroupTitle), row.Int64(ColOtherHandle), row.Int64(ColShareStatus)),
+                    Effect = strings.Get(row, ColExpressiveSendStyleId),
+                    BalloonBundleId = strings.Get(row, ColBalloonBundleId),
+                    IsAudioMessage = row.Int64(ColIsAudioMessage) != 0,
+                    OrphanTapback = orphanTapback,
+                };
+                yield return message;
+            }
+            finally
             {
-                RowId = rowId,
-                Guid = guid,
-                ConversationId = conversationId,
-                Date = date,
-                DateRead = AppleTime.FromMessageDate(Long(reader, ordinals["date_read"])),
-                DateDelivered = AppleTime.FromMessageDate(Long(reader, ordinals["date_delivered"])),
-                DateEdited = AppleTime.FromMessageDate(Long(reader, ordinals["date_edited"])),
-                DateRetracted = retracted,
-                IsFromMe = isFromMe,
-                Sender = sender,
-                Service = Text(reader, ordinals["service"]),
-                Text = text,
-                Subject = Text(reader, ordinals["subject"]),
-                Body = body,
-                BodyDiagnostic = diagnostic,
-                Attachments = attachments.Read(rowId),
-                Tapbacks = tapbacks.GetValueOrDefault(guid) ?? [],
-                ReplyTo = threadGuid is null ? null : new ReplyReference(threadGuid, ParsePart(Text(reader, ordinals["thread_originator_part"])), snippets.Find(threadGuid)),
-                ReplyCount = replyCounts.GetValueOrDefault(guid),
-                Edits = edits.Edits,
-                UnsentParts = edits.UnsentParts,
-                IsUnsent = edits.IsFullyUnsent || (retracted is not null && text.Length == 0),
-                IsRecentlyDeleted = recoverable.Contains(rowId),
-                SystemEvent = itemType == 0 ? null : DescribeSystemEvent(itemType, Long(reader, ordinals["group_action_type"]), sender, Text(reader, ordinals["group_title"]), Long(reader, ordinals["other_handle"]), Long(reader, ordinals["share_status"])),
-                Effect = Text(reader, ordinals["expressive_send_style_id"]),
-                BalloonBundleId = Text(reader, ordinals["balloon_bundle_id"]),
-                IsAudioMessage = Long(reader, ordinals["is_audio_message"]) != 0,
-                OrphanTapback = orphanTapback,
-            };
+                row.Reset();
+            }
         }
     }
 
@@ -282,27 +299,37 @@ public sealed class MessageReader
 
     internal static (string Text, AttributedBody? Body, string? Diagnostic) DecodeBody(string? text, byte[]? blob)
     {
-        AttributedBody? body = null;
-        string? diagnostic = null;
-        if (blob is { Length: > 0 })
-        {
-            if (!AttributedBodyDecoder.TryDecode(blob, out body, out diagnostic))
-            {
-                diagnostic = $"attributedBody could not be decoded ({diagnostic}); the text column was used";
-            }
-            else if (body!.Diagnostics.Count > 0)
-            {
-                diagnostic = string.Join("; ", body.Diagnostics);
-            }
-        }
-
-        var chosen = body?.Text ?? text ?? string.Empty;
-        chosen = chosen.Replace("\uFFFC", string.Empty, StringComparison.Ordinal).Replace("\uFFFD", string.Empty, StringComparison.Ordinal);
-        return (chosen, body, diagnostic);
+        var (body, diagnostic) = DecodeBlob(blob);
+        return (StripMarks(body?.Text ?? text ?? string.Empty), body, diagnostic);
     }
 
-    private static (string, AttributedBody?, string?) ReadBody(DbDataReader reader, int textOrdinal, int bodyOrdinal) =>
-        DecodeBody(Text(reader, textOrdinal), Blob(reader, bodyOrdinal));
+    private static (AttributedBody? Body, string? Diagnostic) DecodeBlob(ReadOnlySpan<byte> blob)
+    {
+        if (blob.IsEmpty)
+        {
+            return (null, null);
+        }
+
+        if (!AttributedBodyDecoder.TryDecode(blob, out var body, out var error))
+        {
+            return (null, $"attributedBody could not be decoded ({error}); the text column was used");
+        }
+
+        return (body, body!.Diagnostics.Count > 0 ? string.Join("; ", body.Diagnostics) : null);
+    }
+
+    /// <summary>U+FFFC (attachment) and U+FFFD (balloon) removed; the same instance when there are none.</summary>
+    private static string StripMarks(string text) =>
+        text.AsSpan().IndexOfAny('\uFFFC', '\uFFFD') < 0
+            ? text
+            : text.Replace("\uFFFC", string.Empty, StringComparison.Ordinal).Replace("\uFFFD", string.Empty, StringComparison.Ordinal);
+
+    /// <summary>The body of the current row: the decoded attributedBody's text, else the text column (read only then).</summary>
+    private static (string, AttributedBody?, string?) ReadBody(SqliteStatement row)
+    {
+        var (body, diagnostic) = DecodeBlob(row.Blob(ColAttributedBody));
+        return (StripMarks(body?.Text ?? row.Text(ColText) ?? string.Empty), body, diagnostic);
+    }
 
     private static int? ParsePart(string? value)
     {
@@ -340,21 +367,40 @@ public sealed class MessageReader
     {
         if (isFromMe)
         {
-            return new Participant(string.IsNullOrEmpty(ownAddress) ? "Me" : ownAddress, "Me");
+            var address = string.IsNullOrEmpty(ownAddress) ? "Me" : ownAddress;
+            if (!_owners.TryGetValue(address, out var owner))
+            {
+                owner = new Participant(address, "Me");
+                if (_owners.Count < ParticipantCacheLimit)
+                {
+                    _owners[address] = owner;
+                }
+            }
+
+            return owner;
         }
 
         return HandleParticipant(handleId);
     }
 
+    /// <summary>The participant of a handle ROWID, named from the contacts; one shared instance per handle.</summary>
     private Participant HandleParticipant(long handleId)
     {
-        _handles ??= ReadHandles();
-        if (_handles.TryGetValue(handleId, out var handle))
+        if (_participants.TryGetValue(handleId, out var known))
         {
-            return new Participant(handle, _database.Contacts.Find(handle));
+            return known;
         }
 
-        return new Participant(handleId == 0 ? "Unknown" : $"handle {handleId}", null);
+        _handles ??= ReadHandles();
+        var participant = _handles.TryGetValue(handleId, out var handle)
+            ? new Participant(handle, _database.Contacts.Find(handle))
+            : new Participant(handleId == 0 ? "Unknown" : $"handle {handleId}", null);
+        if (_participants.Count < ParticipantCacheLimit)
+        {
+            _participants[handleId] = participant;
+        }
+
+        return participant;
     }
 
     private Dictionary<long, string> ReadHandles()

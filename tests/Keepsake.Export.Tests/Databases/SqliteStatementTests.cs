@@ -1,0 +1,83 @@
+using Keepsake.Export.Databases;
+using Keepsake.Export.Messages;
+using Keepsake.TestKit;
+using Microsoft.Data.Sqlite;
+
+namespace Keepsake.Export.Tests.Databases;
+
+public sealed class SqliteStatementTests
+{
+    // One value of every storage class and some awkward ones: the raw statement must read them as the data-reader helpers do.
+    private static readonly string[] Values =
+    [
+        "NULL", "0", "42", "-7", "9223372036854775807", "3.75", "-2.5", "1e300", "'text'", "'123'", "' 12 '", "'12abc'", "''",
+        "'caf\u00E9 \uD83D\uDE00'", "X''", "X'00FF10'", "CAST('blob text' AS BLOB)", "CAST('77' AS BLOB)",
+    ];
+
+    [Fact]
+    public void Readers_EveryStorageClass_ConvertLikeTheDataReaderHelpers()
+    {
+        using var temp = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE t (id INTEGER PRIMARY KEY, v); " + string.Concat(Values.Select((v, i) => $"INSERT INTO t VALUES ({i + 1}, {v});"));
+            create.ExecuteNonQuery();
+        }
+
+        using var statement = SqliteStatement.Prepare(connection, "SELECT v FROM t WHERE id = ?1");
+        var interner = new Utf8Interner();
+        for (var id = 1; id <= Values.Length; id++)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT v FROM t WHERE id = {id}";
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            statement.Bind(1, id);
+            Assert.True(statement.Step());
+            var what = Values[id - 1];
+            Assert.True(MessageReader.Text(reader, 0) == statement.Text(0), $"Text of {what}");
+            Assert.True(MessageReader.Long(reader, 0) == statement.Int64(0), $"Int64 of {what}");
+            Assert.True(reader.IsDBNull(0) == statement.IsNull(0), $"IsNull of {what}");
+            Assert.True((MessageReader.Blob(reader, 0) ?? []).AsSpan().SequenceEqual(statement.Blob(0)), $"Blob of {what}");
+            Assert.True(MessageReader.Text(reader, 0) == interner.Get(statement, 0), $"interned text of {what}");
+            Assert.False(statement.Step());
+            statement.Reset();
+        }
+    }
+
+    [Fact]
+    public void Interner_RepeatedValue_ReturnsOneInstance()
+    {
+        using var temp = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('iMessage'), ('SMS'), ('iMessage');";
+            create.ExecuteNonQuery();
+        }
+
+        using var statement = SqliteStatement.Prepare(connection, "SELECT v FROM t ORDER BY rowid");
+        var interner = new Utf8Interner();
+        var read = new List<string?>();
+        while (statement.Step())
+        {
+            read.Add(interner.Get(statement, 0));
+        }
+
+        Assert.Equal(["iMessage", "SMS", "iMessage"], read);
+        Assert.Same(read[0], read[2]);
+    }
+
+    [Fact]
+    public void Prepare_BadSql_ThrowsSqliteException()
+    {
+        using var temp = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
+        connection.Open();
+        var error = Assert.Throws<SqliteException>(() => SqliteStatement.Prepare(connection, "SELECT x FROM nowhere"));
+        Assert.Contains("nowhere", error.Message, StringComparison.Ordinal);
+    }
+}
