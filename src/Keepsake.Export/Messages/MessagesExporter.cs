@@ -44,8 +44,10 @@ public sealed class MessagesExporter
         var multiChat = reader.ReadMessagesInSeveralChats();
         var multiChatSeen = new HashSet<long>();
         var exported = new List<(Conversation Conversation, string File)>();
-        using var stream = reader.ReadMessages(conversations, options.Filter, cancellationToken).GetEnumerator();
-        var pending = stream.MoveNext() ? stream.Current : null;
+        // Reading runs a few hundred messages ahead on a thread of its own (docs/design/exporters.md, "Pipeline").
+        var stream = PrefetchingEnumerator<Message>.Start(token => reader.ReadMessages(conversations, options.Filter, token), cancellationToken: cancellationToken);
+        await using var disposeStream = stream.ConfigureAwait(false);
+        var pending = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
         var dateFiltered = options.Filter.From is not null || options.Filter.To is not null;
         foreach (var conversation in conversations)
         {
@@ -123,7 +125,7 @@ public sealed class MessagesExporter
                             progress?.Report(new ExportProgress("messages", messages, total, conversation.Title));
                         }
 
-                        pending = stream.MoveNext() ? stream.Current : null;
+                        pending = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
                     }
 
                     writer.End();

@@ -53,4 +53,46 @@ public sealed class MessagesExporterRobustnessTests
             new MessagesExporter(db).ExportAsync(temp.Combine("out"), new MessagesExportOptions { Format = MessageFormat.Html }, null, new CancellationToken(canceled: true)));
         Assert.DoesNotContain(Directory.GetFiles(temp.Combine("out"), "*", SearchOption.AllDirectories), f => f.EndsWith(".partial", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ExportAsync_CancelledMidway_StopsTheReaderAndLeavesNoPartialFiles()
+    {
+        using var temp = new TempDirectory();
+        using (var builder = new SmsDbBuilder(temp.Combine("sms.db")))
+        {
+            var alice = builder.Handle("+15551234567");
+            var chat = builder.Chat("c1", "+15551234567", null, alice);
+            builder.Execute("BEGIN");
+            for (var i = 0; i < 5000; i++)
+            {
+                builder.Message(chat, $"M{i}", $"m{i}", alice, false, i);
+            }
+
+            builder.Execute("COMMIT");
+        }
+
+        using var db = MessagesDatabase.Open(temp.Combine("sms.db"));
+        using var cancel = new CancellationTokenSource();
+        var progress = new CancelAfter(cancel, 2048);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new MessagesExporter(db).ExportAsync(temp.Combine("out"), new MessagesExportOptions { Format = MessageFormat.Txt }, progress, cancel.Token));
+        Assert.True(progress.Last >= 2048);
+        Assert.DoesNotContain(Directory.GetFiles(temp.Combine("out"), "*", SearchOption.AllDirectories), f => f.EndsWith(".partial", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(temp.Combine("out"), "*.txt"));
+    }
+
+    /// <summary>Cancels (synchronously, unlike Progress&lt;T&gt;) once the export has reported <c>after</c> messages.</summary>
+    private sealed class CancelAfter(CancellationTokenSource cancel, long after) : IProgress<ExportProgress>
+    {
+        public long Last { get; private set; }
+
+        public void Report(ExportProgress value)
+        {
+            Last = value.Done;
+            if (value.Done >= after)
+            {
+                cancel.Cancel();
+            }
+        }
+    }
 }
