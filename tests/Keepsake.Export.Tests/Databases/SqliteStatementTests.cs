@@ -14,8 +14,10 @@ public sealed class SqliteStatementTests
         "'caf\u00E9 \uD83D\uDE00'", "X''", "X'00FF10'", "CAST('blob text' AS BLOB)", "CAST('77' AS BLOB)",
     ];
 
-    [Fact]
-    public void Readers_EveryStorageClass_ConvertLikeTheDataReaderHelpers()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Readers_EveryStorageClass_ConvertLikeTheDataReaderHelpers(bool native)
     {
         using var temp = new TempDirectory();
         using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
@@ -26,7 +28,8 @@ public sealed class SqliteStatementTests
             create.ExecuteNonQuery();
         }
 
-        using var statement = SqliteStatement.Prepare(connection, "SELECT v FROM t WHERE id = ?1");
+        Assert.True(SqliteNative.Available, "Microsoft.Data.Sqlite runs on e_sqlite3 here");
+        using var statement = SqliteStatement.Prepare(connection, "SELECT v FROM t WHERE id = ?1", native);
         var interner = new Utf8Interner();
         for (var id = 1; id <= Values.Length; id++)
         {
