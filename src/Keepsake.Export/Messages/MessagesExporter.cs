@@ -22,6 +22,15 @@ public sealed class MessagesExporter
         _database = database;
     }
 
+    /// <summary>Most conversation files kept open at once when messages are read by date (the least recently written is closed, and reopened for appending when it gets another message).</summary>
+    internal int MaxOpenFiles { get; init; } = DefaultMaxOpenFiles;
+
+    /// <summary>Default of <see cref="MaxOpenFiles"/>.</summary>
+    internal const int DefaultMaxOpenFiles = 1024;
+
+    /// <summary>Characters each of those files buffers.</summary>
+    private const int InterleavedBufferSize = 2048;
+
     /// <summary>Exports into <paramref name="destination"/> (created if needed).</summary>
     public async Task<MessagesExportResult> ExportAsync(string destination, MessagesExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -31,145 +40,49 @@ public sealed class MessagesExporter
         var root = new SafePath(destination);
         var extension = MessageWriter.Extension(options.Format);
         var manifestPath = root.Resolve(ExportManifest.FileName("messages", extension));
-        var manifest = ExportManifest.Load(manifestPath);
         var reader = new MessageReader(_database);
         var conversations = reader.ReadConversations().Where(options.Filter.Matches).OrderBy(c => c.Id).ToList();
-        var total = CountMessages();
-        var source = _database.File.Description;
+        var run = new ExportRun(this, root, options, extension, ExportManifest.Load(manifestPath), reader.ReadMessagesInSeveralChats(), CountMessages(), progress);
 
-        long messages = 0, newMessages = 0;
-        int filesWritten = 0, diagnostics = 0, copied = 0, missing = 0;
-        var attachmentIds = new HashSet<long>();
-        var tapbackIds = new HashSet<long>();
-        var multiChat = reader.ReadMessagesInSeveralChats();
-        var multiChatSeen = new HashSet<long>();
-        var exported = new List<(Conversation Conversation, string File)>();
-        // Reading runs a few hundred messages ahead on a thread of its own (docs/design/exporters.md, "Pipeline").
-        var stream = PrefetchingEnumerator<Message>.Start(token => reader.ReadMessages(conversations, options.Filter, token), cancellationToken: cancellationToken);
-        await using var disposeStream = stream.ConfigureAwait(false);
-        var pending = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
-        var dateFiltered = options.Filter.From is not null || options.Filter.To is not null;
-        foreach (var conversation in conversations)
+        // A whole export reads the messages by date and writes every conversation's file at once
+        // (docs/design/exporters.md, "Pipeline"); a few chosen conversations, and the formats that
+        // cannot be continued after closing, are read one conversation after the other.
+        var interleaved = MessageWriter.CanResume(options.Format) && options.Filter.Conversations.Count == 0 && string.IsNullOrWhiteSpace(options.Filter.Participant);
+        Func<CancellationToken, IEnumerable<Message>> source = interleaved
+            ? token => reader.ReadMessagesByDate(conversations, options.Filter, token)
+            : token => reader.ReadMessages(conversations, options.Filter, token);
+
+        // Reading runs a few hundred messages ahead on a thread of its own.
+        var stream = PrefetchingEnumerator<Message>.Start(source, cancellationToken: cancellationToken);
+        await using (stream.ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var hasMessages = pending is not null && pending.ConversationId == conversation.Id;
-            if (!hasMessages && dateFiltered)
+            if (interleaved)
             {
-                continue;
+                await run.WriteInterleavedAsync(conversations, stream, cancellationToken).ConfigureAwait(false);
             }
-
-            var key = conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var name = $"{ExportFiles.SafeSegment(conversation.Title, "conversation", 60)} [{(conversation.Id == Conversation.OrphansId ? "no chat" : key)}].{extension}";
-            var finalPath = root.ResolveNoFollow(name);
-            var partial = finalPath + ".partial";
-            var previous = manifest.Items.GetValueOrDefault(key);
-            long count = 0, lastRowId = 0, fresh = 0;
-            try
+            else
             {
-                using (var writer = MessageWriter.Create(options.Format, new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), options.TimeZone))
-                {
-                    writer.Begin(conversation, source);
-                    while (pending is not null && pending.ConversationId == conversation.Id)
-                    {
-                        var message = pending;
-                        foreach (var attachment in message.Attachments)
-                        {
-                            var isNew = attachmentIds.Add(attachment.RowId);
-                            var ok = await PlaceAttachmentAsync(root, conversation, attachment, options.CopyAttachments, cancellationToken).ConfigureAwait(false);
-                            if (ok && options.Format == MessageFormat.Html)
-                            {
-                                Images.HeicPreview.Add(root, attachment);
-                            }
-
-                            if (isNew)
-                            {
-                                if (ok)
-                                {
-                                    copied++;
-                                }
-                                else
-                                {
-                                    missing++;
-                                }
-                            }
-                        }
-
-                        writer.Write(message);
-                        count += 1 + message.Tapbacks.Count;
-                        lastRowId = Math.Max(lastRowId, Math.Max(message.RowId, message.Tapbacks.Count == 0 ? 0 : message.Tapbacks.Max(t => t.RowId)));
-                        if (previous is null || message.RowId > previous.LastRowId)
-                        {
-                            fresh += 1 + message.Tapbacks.Count;
-                        }
-
-                        if (message.BodyDiagnostic is not null)
-                        {
-                            diagnostics++;
-                        }
-
-                        if (!multiChat.Contains(message.RowId) || multiChatSeen.Add(message.RowId))
-                        {
-                            messages++;
-                        }
-
-                        foreach (var tapback in message.Tapbacks)
-                        {
-                            if (tapbackIds.Add(tapback.RowId))
-                            {
-                                messages++;
-                            }
-                        }
-
-                        if ((messages & 0x3FF) == 0)
-                        {
-                            progress?.Report(new ExportProgress("messages", messages, total, conversation.Title));
-                        }
-
-                        pending = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
-                    }
-
-                    writer.End();
-                }
-
-                var unchanged = previous is not null && previous.File == name && previous.LastRowId == lastRowId && previous.Count == count && File.Exists(finalPath);
-                if (unchanged)
-                {
-                    ExportFiles.TryDelete(partial);
-                }
-                else
-                {
-                    ExportFiles.Commit(partial, finalPath);
-                    filesWritten++;
-                }
+                await run.WriteByConversationAsync(conversations, stream, cancellationToken).ConfigureAwait(false);
             }
-            catch
-            {
-                ExportFiles.TryDelete(partial);
-                throw;
-            }
-
-            newMessages += fresh;
-            manifest.Set(key, new ExportManifestItem(name, lastRowId, count));
-            exported.Add((conversation, name));
         }
 
         if (options.Format == MessageFormat.Html)
         {
-            WriteIndex(root, exported, source, options.TimeZone);
+            WriteIndex(root, run.Exported, _database.File.Description, options.TimeZone);
         }
 
-        manifest.Save(manifestPath);
-        progress?.Report(new ExportProgress("messages", messages, total));
+        run.Manifest.Save(manifestPath);
+        progress?.Report(new ExportProgress("messages", run.Messages, run.Total));
         return new MessagesExportResult
         {
-            Conversations = exported.Count,
-            Messages = messages,
-            NewMessages = newMessages,
-            Attachments = attachmentIds.Count,
-            AttachmentsCopied = copied,
-            AttachmentsMissing = missing,
-            FilesWritten = filesWritten,
-            BodyDiagnostics = diagnostics,
+            Conversations = run.Exported.Count,
+            Messages = run.Messages,
+            NewMessages = run.NewMessages,
+            Attachments = run.AttachmentIds.Count,
+            AttachmentsCopied = run.Copied,
+            AttachmentsMissing = run.Missing,
+            FilesWritten = run.FilesWritten,
+            BodyDiagnostics = run.Diagnostics,
         };
     }
 
@@ -291,5 +204,309 @@ public sealed class MessagesExporter
         }
 
         ExportFiles.Commit(partial, path);
+    }
+
+    /// <summary>One conversation's output: its file (written as <c>.partial</c>), its open writer if any, and what it holds.</summary>
+    private sealed class ConversationFile(Conversation conversation, string key, string name, string finalPath, ExportManifestItem? previous)
+    {
+        public Conversation Conversation { get; } = conversation;
+
+        public string Key { get; } = key;
+
+        public string Name { get; } = name;
+
+        public string FinalPath { get; } = finalPath;
+
+        public string PartialPath { get; } = finalPath + ".partial";
+
+        public ExportManifestItem? Previous { get; } = previous;
+
+        /// <summary>Entries written (messages and their tapbacks), the highest ROWID among them, and how many are above the previous export's.</summary>
+        public long Count { get; set; }
+
+        public long LastRowId { get; set; }
+
+        public long Fresh { get; set; }
+
+        /// <summary>Begin has been written (the partial file exists).</summary>
+        public bool Started { get; set; }
+
+        public MessageWriter? Writer { get; set; }
+
+        public LinkedListNode<ConversationFile>? Node { get; set; }
+    }
+
+    /// <summary>The state of one export: counters, the manifest, and the files being written.</summary>
+    private sealed class ExportRun(MessagesExporter exporter, SafePath root, MessagesExportOptions options, string extension, ExportManifest manifest, HashSet<long> multiChat, long total, IProgress<ExportProgress>? progress)
+    {
+        private readonly HashSet<long> _multiChatSeen = [];
+        private readonly HashSet<long> _tapbackIds = [];
+        private readonly LinkedList<ConversationFile> _open = new();
+        private readonly string _source = exporter._database.File.Description;
+        private readonly bool _dateFiltered = options.Filter.From is not null || options.Filter.To is not null;
+
+        public ExportManifest Manifest { get; } = manifest;
+
+        public long Total { get; } = total;
+
+        public long Messages { get; private set; }
+
+        public long NewMessages { get; private set; }
+
+        public int FilesWritten { get; private set; }
+
+        public int Diagnostics { get; private set; }
+
+        public int Copied { get; private set; }
+
+        public int Missing { get; private set; }
+
+        public HashSet<long> AttachmentIds { get; } = [];
+
+        public List<(Conversation Conversation, string File)> Exported { get; } = [];
+
+        /// <summary>Messages come by date: each goes to its conversation's file, up to <see cref="MessagesExporter.MaxOpenFiles"/> of them open at once.</summary>
+        public async Task WriteInterleavedAsync(List<Conversation> conversations, PrefetchingEnumerator<Message> stream, CancellationToken cancellationToken)
+        {
+            var files = new Dictionary<long, ConversationFile>();
+            try
+            {
+                foreach (var conversation in conversations)
+                {
+                    files[conversation.Id] = CreateFile(conversation);
+                }
+
+                while (await stream.MoveNextAsync().ConfigureAwait(false))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var message = stream.Current;
+                    if (!files.TryGetValue(message.ConversationId, out var file))
+                    {
+                        continue; // not one of the conversations asked for (the reader's query already excludes them)
+                    }
+
+                    await PlaceAttachmentsAsync(file.Conversation, message, cancellationToken).ConfigureAwait(false);
+                    Open(file, InterleavedBufferSize, fileBuffer: 1).Write(message);
+                    Account(file, message);
+                }
+
+                foreach (var conversation in conversations)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var file = files[conversation.Id];
+                    if (!file.Started && _dateFiltered)
+                    {
+                        continue;
+                    }
+
+                    Open(file, InterleavedBufferSize, fileBuffer: 1).End();
+                    Close(file);
+                    Finish(file);
+                }
+            }
+            catch
+            {
+                foreach (var file in files.Values)
+                {
+                    Close(file);
+                    ExportFiles.TryDelete(file.PartialPath);
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>Messages come one conversation after the other: one file open at a time.</summary>
+        public async Task WriteByConversationAsync(List<Conversation> conversations, PrefetchingEnumerator<Message> stream, CancellationToken cancellationToken)
+        {
+            var pending = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
+            foreach (var conversation in conversations)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var hasMessages = pending is not null && pending.ConversationId == conversation.Id;
+                if (!hasMessages && _dateFiltered)
+                {
+                    continue;
+                }
+
+                var file = CreateFile(conversation);
+                try
+                {
+                    var writer = Open(file, 1 << 16, fileBuffer: 1 << 16);
+                    while (pending is not null && pending.ConversationId == conversation.Id)
+                    {
+                        await PlaceAttachmentsAsync(conversation, pending, cancellationToken).ConfigureAwait(false);
+                        writer.Write(pending);
+                        Account(file, pending);
+                        pending = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
+                    }
+
+                    writer.End();
+                    Close(file);
+                    Finish(file);
+                }
+                catch
+                {
+                    Close(file);
+                    ExportFiles.TryDelete(file.PartialPath);
+                    throw;
+                }
+            }
+        }
+
+        private ConversationFile CreateFile(Conversation conversation)
+        {
+            var key = conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var name = $"{ExportFiles.SafeSegment(conversation.Title, "conversation", 60)} [{(conversation.Id == Conversation.OrphansId ? "no chat" : key)}].{extension}";
+            return new ConversationFile(conversation, key, name, root.ResolveNoFollow(name), Manifest.Items.GetValueOrDefault(key));
+        }
+
+        /// <summary>
+        /// The file's writer: opened (begun, or continued by appending) if it is not open, after closing the least recently
+        /// written file when too many are open. <paramref name="bufferSize"/> characters are buffered by a text writer,
+        /// <paramref name="fileBuffer"/> bytes by the file (JSON and PDF write to it directly; 1 = none).
+        /// </summary>
+        private MessageWriter Open(ConversationFile file, int bufferSize, int fileBuffer)
+        {
+            if (file.Writer is { } open)
+            {
+                if (file.Node != _open.First)
+                {
+                    _open.Remove(file.Node!);
+                    _open.AddFirst(file.Node!);
+                }
+
+                return open;
+            }
+
+            if (_open.Count >= exporter.MaxOpenFiles)
+            {
+                Close(_open.Last!.Value);
+            }
+
+            // Checked again on every opening: the name must still not be a link.
+            root.ResolveNoFollow(file.Name);
+            var stream = new FileStream(file.PartialPath, file.Started ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, fileBuffer);
+            MessageWriter writer;
+            try
+            {
+                writer = MessageWriter.Create(options.Format, stream, options.TimeZone, bufferSize);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+
+            file.Writer = writer;
+            file.Node = _open.AddFirst(file);
+            if (file.Started)
+            {
+                writer.Resume(file.Conversation);
+            }
+            else
+            {
+                writer.Begin(file.Conversation, _source);
+                file.Started = true;
+            }
+
+            return writer;
+        }
+
+        private void Close(ConversationFile file)
+        {
+            if (file.Writer is { } writer)
+            {
+                file.Writer = null;
+                _open.Remove(file.Node!);
+                file.Node = null;
+                writer.Dispose();
+            }
+        }
+
+        private async Task PlaceAttachmentsAsync(Conversation conversation, Message message, CancellationToken cancellationToken)
+        {
+            foreach (var attachment in message.Attachments)
+            {
+                var isNew = AttachmentIds.Add(attachment.RowId);
+                var ok = await exporter.PlaceAttachmentAsync(root, conversation, attachment, options.CopyAttachments, cancellationToken).ConfigureAwait(false);
+                if (ok && options.Format == MessageFormat.Html)
+                {
+                    Images.HeicPreview.Add(root, attachment);
+                }
+
+                if (isNew)
+                {
+                    if (ok)
+                    {
+                        Copied++;
+                    }
+                    else
+                    {
+                        Missing++;
+                    }
+                }
+            }
+        }
+
+        private void Account(ConversationFile file, Message message)
+        {
+            var tapbacks = message.Tapbacks;
+            file.Count += 1 + tapbacks.Count;
+            var highest = message.RowId;
+            foreach (var tapback in tapbacks)
+            {
+                highest = Math.Max(highest, tapback.RowId);
+            }
+
+            file.LastRowId = Math.Max(file.LastRowId, highest);
+            if (file.Previous is null || message.RowId > file.Previous.LastRowId)
+            {
+                file.Fresh += 1 + tapbacks.Count;
+            }
+
+            if (message.BodyDiagnostic is not null)
+            {
+                Diagnostics++;
+            }
+
+            if (!multiChat.Contains(message.RowId) || _multiChatSeen.Add(message.RowId))
+            {
+                Messages++;
+            }
+
+            foreach (var tapback in tapbacks)
+            {
+                if (_tapbackIds.Add(tapback.RowId))
+                {
+                    Messages++;
+                }
+            }
+
+            if ((Messages & 0x3FF) == 0)
+            {
+                progress?.Report(new ExportProgress("messages", Messages, Total, file.Conversation.Title));
+            }
+        }
+
+        /// <summary>Commits a written (and closed) file, or drops it when the previous export already holds the same.</summary>
+        private void Finish(ConversationFile file)
+        {
+            var previous = file.Previous;
+            var unchanged = previous is not null && previous.File == file.Name && previous.LastRowId == file.LastRowId && previous.Count == file.Count && File.Exists(file.FinalPath);
+            if (unchanged)
+            {
+                ExportFiles.TryDelete(file.PartialPath);
+            }
+            else
+            {
+                ExportFiles.Commit(file.PartialPath, file.FinalPath);
+                FilesWritten++;
+            }
+
+            NewMessages += file.Fresh;
+            Manifest.Set(file.Key, new ExportManifestItem(file.Name, file.LastRowId, file.Count));
+            Exported.Add((file.Conversation, file.Name));
+        }
     }
 }

@@ -20,6 +20,8 @@ internal sealed class CsvMessageWriter(TextWriter output, TimeZoneInfo zone) : M
         Row(Columns);
     }
 
+    public override void Resume(Conversation conversation) => _conversation = conversation;
+
     public override void Write(Message message)
     {
         var c = _conversation!;

@@ -41,6 +41,11 @@ internal sealed class HtmlMessageWriter(TextWriter output, TimeZoneInfo zone) : 
         Output.Write($"<div class=\"meta\">Source: {E(sourceDescription)}</div></header>\n<main>\n");
     }
 
+    public override void Resume(Conversation conversation)
+    {
+        // Nothing to restore: every message is written on its own.
+    }
+
     public override void Write(Message message)
     {
         if (message.SystemEvent is not null)

@@ -22,6 +22,11 @@ internal sealed class TxtMessageWriter(TextWriter output, TimeZoneInfo zone) : M
         Output.WriteLine();
     }
 
+    public override void Resume(Conversation conversation)
+    {
+        // Nothing to restore: every message is written on its own.
+    }
+
     public override void Write(Message message)
     {
         var service = message.Service is null ? string.Empty : $" via {message.Service}";
