@@ -54,7 +54,7 @@ internal static partial class ExportBenchmark
                     DeleteFolder(output);
                     var run = RunChild(db, format, output);
                     Add(results, $"keepsake {format}", run);
-                    Console.WriteLine($"  keepsake {format,-4} run {repeat + 1}: {run.Messages:N0} messages in {run.ExportSeconds:F2} s (process {run.ProcessSeconds:F2} s) = {run.Messages / run.ExportSeconds:N0} msg/s, peak RSS {run.PeakKb / 1024.0:F0} MiB");
+                    Console.WriteLine($"  keepsake {format,-4} run {repeat + 1}: {run.Messages:N0} messages in {run.ExportSeconds:F2} s (process {run.ProcessSeconds:F2} s) = {run.Messages / run.ExportSeconds:N0} msg/s, CPU {run.CpuSeconds:F2} s, peak RSS {run.PeakKb / 1024.0:F0} MiB");
                     if (run.Messages != rowCount)
                     {
                         Console.WriteLine($"  FAIL: the exporter reports {run.Messages:N0} messages, sqlite3 counts {rowCount:N0}");
@@ -82,7 +82,7 @@ internal static partial class ExportBenchmark
                         if (peerRun is not null)
                         {
                             Add(results, $"imessage-exporter {format}", peerRun);
-                            Console.WriteLine($"  imessage-exporter {format,-4} run {repeat + 1}: {rowCount:N0} messages in {peerRun.ProcessSeconds:F2} s = {rowCount / peerRun.ProcessSeconds:N0} msg/s, peak RSS {peerRun.PeakKb / 1024.0:F0} MiB");
+                            Console.WriteLine($"  imessage-exporter {format,-4} run {repeat + 1}: {rowCount:N0} messages in {peerRun.ProcessSeconds:F2} s = {rowCount / peerRun.ProcessSeconds:N0} msg/s, CPU {peerRun.CpuSeconds:F2} s, peak RSS {peerRun.PeakKb / 1024.0:F0} MiB");
                         }
 
                         if (!keep)
@@ -103,14 +103,14 @@ internal static partial class ExportBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"{rowCount:N0} messages, best of {repeats}; load average now {LoadAverage()}");
-        Console.WriteLine("| step | best msg/s | spread msg/s | best export s | process s | peak RSS MiB |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| step | best msg/s | spread msg/s | best export s | process s | CPU s (user+sys) | peak RSS MiB |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (name, runs) in results)
         {
             // The peer is timed as a whole process; Keepsake's rate is its export time (process start-up excluded, shown beside it).
             var rates = runs.Select(r => r.Messages / (r.ExportSeconds > 0 ? r.ExportSeconds : r.ProcessSeconds)).ToList();
             var best = runs[rates.IndexOf(rates.Max())];
-            Console.WriteLine($"| {name} | {rates.Max():N0} | {rates.Min():N0}–{rates.Max():N0} | {(best.ExportSeconds > 0 ? best.ExportSeconds.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {best.ProcessSeconds:F2} | {runs.Max(r => r.PeakKb) / 1024.0:F0} |");
+            Console.WriteLine($"| {name} | {rates.Max():N0} | {rates.Min():N0}–{rates.Max():N0} | {(best.ExportSeconds > 0 ? best.ExportSeconds.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {best.ProcessSeconds:F2} | {best.CpuSeconds:F2} | {runs.Max(r => r.PeakKb) / 1024.0:F0} |");
         }
 
         Console.WriteLine($"target: keepsake html above 150,000 msg/s (imessage-exporter's own figure: about 132,000 msg/s)");
@@ -123,16 +123,21 @@ internal static partial class ExportBenchmark
         var db = Text(args, "--db") ?? throw new ArgumentException("--db is required");
         var format = Text(args, "--format") ?? "html";
         var output = Text(args, "--out") ?? throw new ArgumentException("--out is required");
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var result = ExportRunner.RunAsync(ExportKind.Messages, db, output, new ExportOptions { Format = format }).GetAwaiter().GetResult();
         sw.Stop();
+        self.Refresh();
+        var cpu = self.TotalProcessorTime - cpuBefore;
         var status = File.ReadAllText("/proc/self/status");
         var hwm = HighWaterMark().Match(status) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-        Console.WriteLine(FormattableString.Invariant($"RESULT seconds={sw.Elapsed.TotalSeconds:F4} hwm_kb={hwm} messages={result.Counts["messages"]} conversations={result.Counts["conversations"]} gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+        Console.WriteLine(FormattableString.Invariant($"RESULT seconds={sw.Elapsed.TotalSeconds:F4} cpu={cpu.TotalSeconds:F4} hwm_kb={hwm} messages={result.Counts["messages"]} conversations={result.Counts["conversations"]} gc={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
         return 0;
     }
 
-    private sealed record Measurement(long Messages, double ExportSeconds, double ProcessSeconds, long PeakKb);
+    /// <summary>One run: messages, the export's own wall time (0 for the peer: not known), the process's wall and CPU time (user + system), peak RSS.</summary>
+    private sealed record Measurement(long Messages, double ExportSeconds, double ProcessSeconds, double CpuSeconds, long PeakKb);
 
     private static Measurement RunChild(string db, string format, string output)
     {
@@ -165,6 +170,7 @@ internal static partial class ExportBenchmark
             long.Parse(fields["messages"], CultureInfo.InvariantCulture),
             double.Parse(fields["seconds"], CultureInfo.InvariantCulture),
             sw.Elapsed.TotalSeconds,
+            double.Parse(fields["cpu"], CultureInfo.InvariantCulture),
             long.Parse(fields["hwm_kb"], CultureInfo.InvariantCulture));
     }
 
@@ -172,7 +178,7 @@ internal static partial class ExportBenchmark
     {
         // /usr/bin/time -f "%e %M": elapsed seconds and maximum resident set size in KiB, of the peer alone.
         var start = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-f", "TIME %e %M", peer, "-f", format, "-p", db, "-o", output })
+        foreach (var a in new[] { "-f", "TIME %e %M %U %S", peer, "-f", format, "-p", db, "-o", output })
         {
             start.ArgumentList.Add(a);
         }
@@ -190,7 +196,8 @@ internal static partial class ExportBenchmark
         }
 
         var parts = line.Split(' ');
-        return new Measurement(messages, 0, double.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+        return new Measurement(messages, 0, double.Parse(parts[1], CultureInfo.InvariantCulture),
+            double.Parse(parts[3], CultureInfo.InvariantCulture) + double.Parse(parts[4], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Message blocks written: <c>id="m-</c> in HTML; in TXT the lines that start with <c>[</c> (message text is indented).</summary>
