@@ -10,6 +10,18 @@ public static class AttributedBodyDecoder
     /// <exception cref="TypedStreamException">The blob is not a well-formed attributed string.</exception>
     public static AttributedBody Decode(ReadOnlySpan<byte> blob)
     {
+        // Most bodies have one shape, decoded without the generic object model; anything else (and any error) goes the generic way.
+        if (AttributedBodyFastPath.TryDecode(blob) is { } body)
+        {
+            return body;
+        }
+
+        return DecodeGeneric(blob);
+    }
+
+    /// <summary>Decodes a blob through the generic object model (<see cref="TypedStreamReader"/>, <see cref="TypedStreamFoundation"/>).</summary>
+    internal static AttributedBody DecodeGeneric(ReadOnlySpan<byte> blob)
+    {
         var groups = TypedStreamReader.ReadAll(blob);
         foreach (var group in groups)
         {
@@ -64,10 +76,7 @@ public static class AttributedBodyDecoder
             _ => throw new TypedStreamException($"{obj.Class?.Name} string is not an object", obj.Offset),
         };
 
-        var dictionaries = new Dictionary<long, IReadOnlyDictionary<string, object?>>();
-        var runs = new List<AttributedRun>();
-        var diagnostics = new List<string>();
-        var position = 0;
+        var builder = new AttributedRunBuilder(text);
         var i = 1;
         while (i < obj.Groups.Count)
         {
@@ -77,7 +86,8 @@ public static class AttributedBodyDecoder
                 throw new TypedStreamException($"expected an 'iI' run in {obj.Class?.Name}, found '{group.Encoding}'", obj.Offset);
             }
 
-            if (!dictionaries.TryGetValue(index, out var attributes))
+            var attributes = builder.Find(index);
+            if (attributes is null)
             {
                 if (i >= obj.Groups.Count || obj.Groups[i].Encoding != "@")
                 {
@@ -91,25 +101,12 @@ public static class AttributedBodyDecoder
                     null => new Dictionary<string, object?>(),
                     _ => throw new TypedStreamException($"attribute set {index} is not a dictionary", obj.Offset),
                 };
-                dictionaries[index] = attributes;
+                builder.Define(index, attributes);
             }
 
-            var length = (int)Math.Min(rawLength, int.MaxValue);
-            if (length > text.Length - position)
-            {
-                diagnostics.Add($"run {runs.Count} ({rawLength} units at {position}) runs past the {text.Length}-unit text; clamped");
-                length = text.Length - position;
-            }
-
-            runs.Add(new AttributedRun(position, length, text.Substring(position, length), attributes));
-            position += length;
+            builder.Add(rawLength, attributes);
         }
 
-        if (runs.Count > 0 && position != text.Length)
-        {
-            diagnostics.Add($"runs cover {position} of {text.Length} UTF-16 units");
-        }
-
-        return new AttributedBody(text, runs, diagnostics);
+        return builder.Build();
     }
 }

@@ -31,7 +31,7 @@ public static class TypedStreamFoundation
         }
 
         var group = FirstGroup(value, "+");
-        return group.Values[0] is byte[] bytes ? Encoding.UTF8.GetString(bytes) : string.Empty;
+        return group.Values[0] is byte[] bytes ? TypedStreamStrings.Get(bytes) : string.Empty;
     }
 
     internal static object? Map(object? value, int depth)

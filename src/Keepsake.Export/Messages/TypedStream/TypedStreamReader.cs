@@ -25,8 +25,8 @@ public ref struct TypedStreamReader
     public TypedStreamReader(ReadOnlySpan<byte> data)
     {
         _data = data;
-        _sharedStrings = [];
-        _objects = [];
+        _sharedStrings = new List<string>(16);
+        _objects = new List<object>(16);
         _position = 0;
         _depth = 0;
     }
@@ -72,15 +72,15 @@ public ref struct TypedStreamReader
         }
 
         var signatureLength = ReadRawByte();
-        var signature = Encoding.ASCII.GetString(ReadBytes(signatureLength));
-        if (signature == TypedStreamTag.BigEndianSignature)
+        var signature = ReadBytes(signatureLength);
+        if (!signature.SequenceEqual("streamtyped"u8))
         {
-            throw new TypedStreamException("big-endian typedstreams are not supported", 2);
-        }
+            if (signature.SequenceEqual("typedstream"u8))
+            {
+                throw new TypedStreamException("big-endian typedstreams are not supported", 2);
+            }
 
-        if (signature != TypedStreamTag.LittleEndianSignature)
-        {
-            throw new TypedStreamException($"signature '{signature}' is not 'streamtyped'", 2);
+            throw new TypedStreamException($"signature '{Encoding.ASCII.GetString(signature)}' is not 'streamtyped'", 2);
         }
 
         SystemVersion = ReadInteger(ReadHead(), signed: true);
@@ -91,9 +91,9 @@ public ref struct TypedStreamReader
     {
         var start = _position - 1;
         var encoding = ReadSharedString(head) ?? throw new TypedStreamException("a value group has a nil type encoding", start);
-        var types = SplitEncoding(encoding, start);
-        var values = new object?[types.Count];
-        for (var i = 0; i < types.Count; i++)
+        var types = TypedStreamStrings.Split(encoding, start);
+        var values = new object?[types.Length];
+        for (var i = 0; i < types.Length; i++)
         {
             values[i] = ReadValue(types[i]);
         }
@@ -168,15 +168,15 @@ public ref struct TypedStreamReader
         switch (type[0])
         {
             case 'c':
-                return (long)(sbyte)ReadRawByte();
+                return TypedStreamStrings.Box((long)(sbyte)ReadRawByte());
             case 'C':
-                return (ulong)ReadRawByte();
+                return TypedStreamStrings.Box((ulong)ReadRawByte());
             case 'B':
                 return ReadRawByte() != 0;
             case 's' or 'i' or 'l' or 'q':
-                return ReadInteger(ReadHead(), signed: true);
+                return TypedStreamStrings.Box(ReadInteger(ReadHead(), signed: true));
             case 'S' or 'I' or 'L' or 'Q':
-                return unchecked((ulong)ReadInteger(ReadHead(), signed: false));
+                return TypedStreamStrings.Box(unchecked((ulong)ReadInteger(ReadHead(), signed: false)));
             case 'f' or 'd':
                 return ReadFloat(type[0] == 'd');
             case '+':
@@ -208,10 +208,10 @@ public ref struct TypedStreamReader
             throw new TypedStreamException($"malformed struct encoding '{type}'", start);
         }
 
-        var fields = SplitEncoding(type[(eq + 1)..^1], start);
+        var fields = TypedStreamStrings.Split(type[(eq + 1)..^1], start);
         Enter(start);
-        var values = new object?[fields.Count];
-        for (var i = 0; i < fields.Count; i++)
+        var values = new object?[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
         {
             values[i] = ReadValue(fields[i]);
         }
@@ -392,7 +392,7 @@ public ref struct TypedStreamReader
         if (head == TypedStreamTag.New)
         {
             var bytes = ReadUnsharedBytes(ReadHead());
-            var text = Encoding.UTF8.GetString(bytes);
+            var text = TypedStreamStrings.Get(bytes);
             _sharedStrings.Add(text);
             return text;
         }
