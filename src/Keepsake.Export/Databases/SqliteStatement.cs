@@ -88,6 +88,14 @@ internal sealed unsafe class SqliteStatement : IDisposable
     /// <summary>Whether the column holds a blob (not NULL, text or a number).</summary>
     public bool IsBlob(int column) => Type(column) == raw.SQLITE_BLOB;
 
+    /// <summary>Whether the column holds a number (integer or real) in [<paramref name="from"/>, <paramref name="to"/>), compared as SQLite compares it.</summary>
+    public bool IsNumberInRange(int column, long from, long to) => Type(column) switch
+    {
+        raw.SQLITE_INTEGER => Int64(column) is var n && n >= from && n < to,
+        raw.SQLITE_FLOAT => Double(column) is var d && d >= from && d < to,
+        _ => false,
+    };
+
     /// <summary>An integer; NULL and blobs → 0, reals truncated, text parsed (0 when it is no integer).</summary>
     public long Int64(int column)
     {

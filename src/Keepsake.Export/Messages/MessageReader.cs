@@ -49,7 +49,10 @@ public sealed class MessageReader
     private SqliteConnection Connection => _database.File.Connection;
 
     /// <summary>Every conversation: chat rows, chats named only by chat_message_join, and (when any message is in no chat) the orphans bucket.</summary>
-    public IReadOnlyList<Conversation> ReadConversations()
+    public IReadOnlyList<Conversation> ReadConversations() => ReadConversations(withOrphans: true);
+
+    /// <summary>The conversations; without <paramref name="withOrphans"/> the orphans bucket is left out (and not looked for: see <see cref="HasOrphansAsync"/>).</summary>
+    internal IReadOnlyList<Conversation> ReadConversations(bool withOrphans)
     {
         var participants = ReadParticipants();
         var result = new List<Conversation>();
@@ -103,13 +106,26 @@ public sealed class MessageReader
             }
         }
 
-        if (CountOrphans() > 0)
+        if (withOrphans && CountOrphans(Connection) > 0)
         {
             result.Add(new Conversation { Id = Conversation.OrphansId, IsSynthetic = true });
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Whether some message is in no chat (the orphans bucket exists), asked on a connection of its own so that
+    /// it runs while this reader's connection streams the messages: the question scans every message.
+    /// </summary>
+    internal Task<bool> HasOrphansAsync(CancellationToken cancellationToken) => Task.Run(
+        () =>
+        {
+            using var connection = new SqliteConnection(Connection.ConnectionString);
+            connection.Open();
+            return CountOrphans(connection) > 0;
+        },
+        cancellationToken);
 
     /// <summary>
     /// Streams the messages of <paramref name="conversations"/>, ordered by conversation, then date,
@@ -245,7 +261,7 @@ public sealed class MessageReader
         var isFromMe = row.Int64(ColIsFromMe) != 0;
         var sender = SenderOf(isFromMe, row.Int64(ColHandleId), strings.Get(row, ColDestinationCallerId));
         Tapback? orphanTapback = null;
-        if (context.TapbackRowIds.Contains(rowId))
+        if (row.IsNumberInRange(ColAssociatedMessageType, 1000, 4000))
         {
             var target = ParseAssociatedGuid(row.Text(ColAssociatedMessageGuid)).Guid;
             if (target is not null && context.Exists.Exists(target))
@@ -499,38 +515,39 @@ public sealed class MessageReader
         return result;
     }
 
-    private long CountOrphans()
+    private long CountOrphans(SqliteConnection connection)
     {
-        using var command = Connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = _schema.HasTable("chat_message_join")
             ? "SELECT COUNT(*) FROM message m WHERE NOT EXISTS (SELECT 1 FROM chat_message_join j WHERE j.message_id = m.ROWID)"
             : "SELECT COUNT(*) FROM message";
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private Dictionary<string, List<Tapback>> ReadTapbacks(out HashSet<long> rowIds)
+    /// <summary>Tapbacks (rows with associated_message_type 1000–3999 and a target GUID) by target GUID, each list in (date, ROWID) order.</summary>
+    private Dictionary<string, List<Tapback>> ReadTapbacks()
     {
-        rowIds = [];
         var result = new Dictionary<string, List<Tapback>>(StringComparer.Ordinal);
         if (!_schema.HasColumn("message", "associated_message_type"))
         {
             return result;
         }
 
+        // ">= -9e999" is IS NOT NULL written as a range, so that SQLite walks the index on associated_message_guid
+        // (a few percent of the rows) instead of the whole table; "+m.date" keeps it from walking the date index instead.
         using var command = Connection.CreateCommand();
         command.CommandText = $"""
             SELECT m.ROWID, m.associated_message_guid, m.associated_message_type, {S("message", "m", "associated_message_emoji")},
                    {S("message", "m", "is_from_me")}, {S("message", "m", "handle_id")}, {S("message", "m", "date")},
                    {S("message", "m", "destination_caller_id")}
             FROM message m
-            WHERE m.associated_message_type >= 1000 AND m.associated_message_type < 4000
-            ORDER BY m.date, m.ROWID
+            WHERE m.associated_message_guid >= -9e999 AND m.associated_message_type >= 1000 AND m.associated_message_type < 4000
+            ORDER BY +m.date, m.ROWID
             """;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var rowId = reader.GetInt64(0);
-            rowIds.Add(rowId);
             var (guid, part) = ParseAssociatedGuid(Text(reader, 1));
             if (guid is null)
             {
@@ -662,8 +679,7 @@ public sealed class MessageReader
         public RowContext(MessageReader reader, MessageFilter filter)
         {
             Filter = filter;
-            Tapbacks = reader.ReadTapbacks(out var tapbackRowIds);
-            TapbackRowIds = tapbackRowIds;
+            Tapbacks = reader.ReadTapbacks();
             ReplyCounts = reader.ReadReplyCounts();
             Recoverable = reader.ReadIdSet("chat_recoverable_message_join", "message_id");
             Attachments = new AttachmentQuery(reader.Connection, reader._schema);
@@ -674,8 +690,6 @@ public sealed class MessageReader
         public MessageFilter Filter { get; }
 
         public Dictionary<string, List<Tapback>> Tapbacks { get; }
-
-        public HashSet<long> TapbackRowIds { get; }
 
         public Dictionary<string, int> ReplyCounts { get; }
 

@@ -41,15 +41,27 @@ public sealed class MessagesExporter
         var extension = MessageWriter.Extension(options.Format);
         var manifestPath = root.Resolve(ExportManifest.FileName("messages", extension));
         var reader = new MessageReader(_database);
-        var conversations = reader.ReadConversations().Where(options.Filter.Matches).OrderBy(c => c.Id).ToList();
-        var run = new ExportRun(this, root, options, extension, ExportManifest.Load(manifestPath), reader.ReadMessagesInSeveralChats(), CountMessages(), progress);
 
         // A whole export reads the messages by date and writes every conversation's file at once
         // (docs/design/exporters.md, "Pipeline"); a few chosen conversations, and the formats that
         // cannot be continued after closing, are read one conversation after the other.
         var interleaved = MessageWriter.CanResume(options.Format) && options.Filter.Conversations.Count == 0 && string.IsNullOrWhiteSpace(options.Filter.Participant);
+
+        // Reading by date, whether the orphans bucket exists is asked meanwhile on another connection: the
+        // reading takes the bucket's rows, and the writer keeps them only if it exists.
+        var conversations = reader.ReadConversations(withOrphans: !interleaved).Where(options.Filter.Matches).OrderBy(c => c.Id).ToList();
+        Task<bool>? hasOrphans = null;
+        var reading = conversations;
+        if (interleaved)
+        {
+            hasOrphans = reader.HasOrphansAsync(cancellationToken);
+            var orphans = new Conversation { Id = Conversation.OrphansId, IsSynthetic = true };
+            reading = options.Filter.Matches(orphans) ? [orphans, .. conversations] : conversations;
+        }
+
+        var run = new ExportRun(this, root, options, extension, ExportManifest.Load(manifestPath), reader.ReadMessagesInSeveralChats(), CountMessages(), progress);
         Func<CancellationToken, IEnumerable<Message>> source = interleaved
-            ? token => reader.ReadMessagesByDate(conversations, options.Filter, token)
+            ? token => reader.ReadMessagesByDate(reading, options.Filter, token)
             : token => reader.ReadMessages(conversations, options.Filter, token);
 
         // Reading runs a few hundred messages ahead on a thread of its own.
@@ -58,7 +70,7 @@ public sealed class MessagesExporter
         {
             if (interleaved)
             {
-                await run.WriteInterleavedAsync(conversations, stream, cancellationToken).ConfigureAwait(false);
+                await run.WriteInterleavedAsync(reading, hasOrphans!, stream, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -266,7 +278,11 @@ public sealed class MessagesExporter
         public List<(Conversation Conversation, string File)> Exported { get; } = [];
 
         /// <summary>Messages come by date: each goes to its conversation's file, up to <see cref="MessagesExporter.MaxOpenFiles"/> of them open at once.</summary>
-        public async Task WriteInterleavedAsync(List<Conversation> conversations, PrefetchingEnumerator<Message> stream, CancellationToken cancellationToken)
+        /// <param name="conversations">The conversations read, the orphans bucket first when it may exist.</param>
+        /// <param name="hasOrphans">Whether the orphans bucket exists: without it, its conversation and rows are dropped.</param>
+        /// <param name="stream">The messages.</param>
+        /// <param name="cancellationToken">Cancels the export.</param>
+        public async Task WriteInterleavedAsync(List<Conversation> conversations, Task<bool> hasOrphans, PrefetchingEnumerator<Message> stream, CancellationToken cancellationToken)
         {
             var files = new Dictionary<long, ConversationFile>();
             try
@@ -276,6 +292,7 @@ public sealed class MessagesExporter
                     files[conversation.Id] = CreateFile(conversation);
                 }
 
+                bool? orphans = null;
                 while (await stream.MoveNextAsync().ConfigureAwait(false))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -285,16 +302,23 @@ public sealed class MessagesExporter
                         continue; // not one of the conversations asked for (the reader's query already excludes them)
                     }
 
+                    // Rows joined to a NULL chat come with the orphans but belong to no conversation when no message is outside every chat.
+                    if (message.ConversationId == Conversation.OrphansId && !(orphans ??= await hasOrphans.ConfigureAwait(false)))
+                    {
+                        continue;
+                    }
+
                     await PlaceAttachmentsAsync(file.Conversation, message, cancellationToken).ConfigureAwait(false);
                     Open(file, InterleavedBufferSize, fileBuffer: 1).Write(message);
                     Account(file, message);
                 }
 
+                orphans ??= await hasOrphans.ConfigureAwait(false);
                 foreach (var conversation in conversations)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var file = files[conversation.Id];
-                    if (!file.Started && _dateFiltered)
+                    if ((!file.Started && _dateFiltered) || (conversation.Id == Conversation.OrphansId && orphans != true))
                     {
                         continue;
                     }

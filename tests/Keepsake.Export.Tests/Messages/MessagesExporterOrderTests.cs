@@ -69,6 +69,41 @@ public sealed class MessagesExporterOrderTests
         Assert.Equal(1, second.NewMessages);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ExportAsync_RowJoinedToANullChat_ByDateKeepsItExactlyWhenByConversationDoes(bool messageInNoChat)
+    {
+        using var temp = new TempDirectory();
+        using (var builder = new SmsDbBuilder(temp.Combine("sms.db")))
+        {
+            var alice = builder.Handle("+15551234567");
+            var chat = builder.Chat("c1", "+15551234567", null, alice);
+            builder.Message(chat, "A", "in the chat", alice, false, 0);
+            var odd = builder.Message(0, "N", "joined to a NULL chat", alice, false, 1);
+            builder.Execute($"INSERT INTO chat_message_join VALUES (NULL, {odd}, 0)");
+            if (messageInNoChat)
+            {
+                builder.Message(0, "O", "in no chat", alice, false, 2);
+            }
+
+            builder.Execute("CREATE INDEX message_idx_date ON message(date)");
+        }
+
+        using var db = MessagesDatabase.Open(temp.Combine("sms.db"));
+        var byDate = await new MessagesExporter(db).ExportAsync(temp.Combine("by-date"), new MessagesExportOptions { Format = MessageFormat.Txt });
+        var named = new MessageFilter { Conversations = ["1", "-1"] };
+        var byConversation = await new MessagesExporter(db).ExportAsync(temp.Combine("by-conversation"), new MessagesExportOptions { Format = MessageFormat.Txt, Filter = named });
+        Assert.Equal(byConversation, byDate);
+        Assert.Equal(messageInNoChat ? 2 : 1, byDate.Conversations);
+        var files = Directory.GetFiles(temp.Combine("by-conversation"), "*.txt").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, Directory.GetFiles(temp.Combine("by-date"), "*.txt").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var name in files)
+        {
+            Assert.Equal(File.ReadAllText(temp.Combine("by-conversation", name!)), File.ReadAllText(temp.Combine("by-date", name!)));
+        }
+    }
+
     /// <summary>12 chats whose messages interleave in time, dates out of ROWID order and equal dates, a message in two chats, tapbacks, orphans.</summary>
     private static List<long> Build(string path, bool dateIndex)
     {
