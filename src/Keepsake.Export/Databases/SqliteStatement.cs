@@ -42,7 +42,12 @@ internal sealed unsafe class SqliteStatement : IDisposable
     internal static SqliteStatement Prepare(SqliteConnection connection, string sql, bool native)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        return Prepare(connection.Handle ?? throw new InvalidOperationException("The connection is not open."), sql, native);
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> on a connection opened through SQLite's C API (<see cref="SqliteReadConnection"/>).</summary>
+    internal static SqliteStatement Prepare(sqlite3 db, string sql, bool native)
+    {
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
         if (rc != raw.SQLITE_OK)
         {

@@ -193,8 +193,10 @@ public sealed class MessageReader
         var wide = $"SELECT {select}, m.ROWID, {chatColumn} AS chat_id FROM message m {join} {where} ORDER BY {order}";
         if (byDate && !NeedsSort(wide))
         {
-            // An index on message.date gives the order: one statement walks it, reading rows in nearly stored order.
-            using var rows = SqliteStatement.Prepare(Connection, wide);
+            // An index on message.date gives the order: one statement walks it, reading rows in nearly stored order,
+            // on a connection of its own without SQLite's mutex when the file can be opened so.
+            using var own = SqliteReadConnection.TryOpen(Connection, "message");
+            using var rows = own is null ? SqliteStatement.Prepare(Connection, wide) : SqliteStatement.Prepare(own.Handle, wide, SqliteNative.Available);
             while (rows.Step())
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -83,4 +83,48 @@ public sealed class SqliteStatementTests
         var error = Assert.Throws<SqliteException>(() => SqliteStatement.Prepare(connection, "SELECT x FROM nowhere"));
         Assert.Contains("nowhere", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ReadConnection_OpenFile_ReadsTheSameRowsWithoutTheSharedConnection()
+    {
+        using var temp = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE message (v TEXT); INSERT INTO message VALUES ('one'), ('two');";
+            create.ExecuteNonQuery();
+        }
+
+        // The rows are still in the -wal file: the second connection must see them.
+        Assert.True(File.Exists(temp.Combine("t.db-wal")));
+        using var own = SqliteReadConnection.TryOpen(connection, "message");
+        Assert.NotNull(own);
+        using var statement = SqliteStatement.Prepare(own.Handle, "SELECT v FROM message ORDER BY rowid", native: true);
+        var read = new List<string?>();
+        while (statement.Step())
+        {
+            read.Add(statement.Text(0));
+        }
+
+        Assert.Equal(["one", "two"], read);
+    }
+
+    [Fact]
+    public void ReadConnection_NoSuchTable_GivesNull()
+    {
+        using var temp = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE other (v TEXT);";
+            create.ExecuteNonQuery();
+        }
+
+        Assert.Null(SqliteReadConnection.TryOpen(connection, "message"));
+        using var memory = new SqliteConnection("Data Source=:memory:");
+        memory.Open();
+        Assert.Null(SqliteReadConnection.TryOpen(memory, "message"));
+    }
 }
