@@ -28,6 +28,11 @@ internal static partial class ExportBenchmark
         var work = Text(args, "--work") ?? Path.Combine(Path.GetTempPath(), "keepsake-export-bench-" + Environment.ProcessId);
         var peer = Text(args, "--peer") ?? FindOnPath("imessage-exporter");
         var keep = args.Contains("--keep");
+        if (peer is not null && !File.Exists("/usr/bin/time"))
+        {
+            Console.WriteLine("imessage-exporter is not run: /usr/bin/time (Debian package 'time') measures it and is missing");
+            peer = null;
+        }
 
         Console.WriteLine($"export benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
         var db = SmsDbGenerator.Ensure(cache, messages, seed);
