@@ -164,10 +164,19 @@ public sealed class MasterKey : IDisposable
         Span<byte> key = stackalloc byte[32];
         _macR.CopyTo(key);
         _macAes.Value!.EncryptEcb(nonce, key[16..], PaddingMode.None);
-        var poly = new Poly1305();
-        poly.Init(new KeyParameter(key));
-        poly.BlockUpdate(message);
-        poly.DoFinal(mac);
-        CryptographicOperations.ZeroMemory(key);
+        try
+        {
+            if (!OpenSslPoly1305.IsAvailable || !OpenSslPoly1305.TryCompute(key, message, mac))
+            {
+                var poly = new Poly1305();
+                poly.Init(new KeyParameter(key));
+                poly.BlockUpdate(message);
+                poly.DoFinal(mac);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 }

@@ -172,7 +172,7 @@ internal sealed class BlobSaver
                 var uncompressed = 0;
                 if (_repository.Version >= 2 && (type == BlobType.Tree || LooksCompressible(plain)))
                 {
-                    compressed = Keepsake.Repository.Internal.BufferPool.Shared.Rent(ZstdSharp.Compressor.GetCompressBound(length));
+                    compressed = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Zstd.CompressBound(length));
                     var n = Zstd.Compress(plain, compressed, _repository.Options.CompressionLevel);
                     if (n < length)
                     {
