@@ -77,26 +77,19 @@ public sealed partial class Repository
                 try
                 {
                     List<PackedBlob> header;
-                    if (readData)
+                    if (readData && size <= int.MaxValue)
                     {
-                        var bytes = await Backend.LoadAsync(FileType.Pack, packId.ToString(), cancellationToken: token).ConfigureAwait(false);
-                        Interlocked.Add(ref bytesRead, bytes.Length);
-                        if (ObjectId.Hash(bytes) != packId)
+                        // The whole pack, read into a pooled buffer (packs are about 16 MiB).
+                        var buffer = Keepsake.Repository.Internal.BufferPool.Shared.Rent((int)Math.Max(1, size));
+                        try
                         {
-                            packErrors.Add(new CheckProblem("pack", packId.ToString(), "its content does not hash to its name"));
+                            var length = await Backend.ReadAsync(FileType.Pack, packId.ToString(), 0, buffer.AsMemory(0, (int)size), token).ConfigureAwait(false);
+                            Interlocked.Add(ref bytesRead, length);
+                            header = VerifyPackBytes(packId, buffer.AsSpan(0, length), packErrors);
                         }
-
-                        header = ParseHeaderFromBytes(packId, bytes);
-                        foreach (var blob in header)
+                        finally
                         {
-                            try
-                            {
-                                VerifyBlob(blob, bytes.AsSpan((int)blob.Offset, blob.Length));
-                            }
-                            catch (RepositoryCorruptedException e)
-                            {
-                                packErrors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
-                            }
+                            Keepsake.Repository.Internal.BufferPool.Shared.Return(buffer);
                         }
                     }
                     else
@@ -197,20 +190,44 @@ public sealed partial class Repository
         return new CheckResult(errors, warnings, index.Packs.Count, snapshots, visited.Count, bytesRead);
     }
 
-    private List<PackedBlob> ParseHeaderFromBytes(ObjectId packId, byte[] bytes)
+    /// <summary>A whole pack's hash, header and every blob; problems go to <paramref name="problems"/>. Returns the header.</summary>
+    private List<PackedBlob> VerifyPackBytes(ObjectId packId, ReadOnlySpan<byte> bytes, System.Collections.Concurrent.ConcurrentBag<CheckProblem> problems)
+    {
+        if (ObjectId.Hash(bytes) != packId)
+        {
+            problems.Add(new CheckProblem("pack", packId.ToString(), "its content does not hash to its name"));
+        }
+
+        var header = ParseHeaderFromBytes(packId, bytes);
+        foreach (var blob in header)
+        {
+            try
+            {
+                VerifyBlob(blob, bytes.Slice((int)blob.Offset, blob.Length));
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                problems.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+            }
+        }
+
+        return header;
+    }
+
+    private List<PackedBlob> ParseHeaderFromBytes(ObjectId packId, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 4 + Crypto.MasterKey.Overhead)
         {
             throw new RepositoryCorruptedException("pack", packId.ToString(), $"too short ({bytes.Length} bytes) for a header");
         }
 
-        var headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        var headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
         if (headerLength < Crypto.MasterKey.Overhead || headerLength > bytes.Length - 4)
         {
             throw new RepositoryCorruptedException("pack", packId.ToString(), $"impossible header length {headerLength}", bytes.Length - 4);
         }
 
         var headerOffset = bytes.Length - 4 - (int)headerLength;
-        return ParseHeader(packId, bytes.AsSpan(headerOffset, (int)headerLength), headerOffset);
+        return ParseHeader(packId, bytes.Slice(headerOffset, (int)headerLength), headerOffset);
     }
 }

@@ -334,70 +334,55 @@ public sealed partial class Repository : IDisposable
     }
 
     /// <summary>
-    /// Loads a data blob, verifies it and writes its plaintext to <paramref name="output"/>, using
-    /// pooled buffers for the decrypted and decompressed bytes. Returns the bytes written.
+    /// Loads a data blob, verifies it and writes its plaintext to <paramref name="output"/>, reading
+    /// into pooled buffers (sealed, decrypted and decompressed bytes). Returns the bytes written.
     /// </summary>
     internal async Task<int> CopyBlobToAsync(ObjectId id, Stream output, CancellationToken cancellationToken)
     {
         var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
         var blob = index.Find(id, BlobType.Data) ?? throw new RepositoryCorruptedException("data blob", id.ToString(), "not in any index");
-        byte[] raw;
+        var raw = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(1, blob.Length));
         try
         {
-            raw = await Backend.LoadAsync(FileType.Pack, blob.PackId.ToString(), blob.Offset, blob.Length, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BackendNotFoundException e)
-        {
-            throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"missing (it holds data blob {id})", innerException: e);
-        }
-
-        if (raw.Length != blob.Length)
-        {
-            throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"truncated: data blob {blob.Id} needs {blob.Length} bytes, {raw.Length} there", blob.Offset);
-        }
-
-        var plain = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(1, raw.Length - MasterKey.Overhead));
-        byte[]? expanded = null;
-        try
-        {
-            if (!_key.TryOpen(raw, plain, out var length))
+            int read;
+            try
             {
-                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} fails MAC verification", blob.Offset);
+                read = await Backend.ReadAsync(FileType.Pack, blob.PackId.ToString(), blob.Offset, raw.AsMemory(0, blob.Length), cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackendNotFoundException e)
+            {
+                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"missing (it holds data blob {id})", innerException: e);
             }
 
-            var result = plain;
-            if (blob.IsCompressed)
+            var (plain, length) = OpenBlobPooled(blob, raw.AsSpan(0, read));
+            try
             {
-                expanded = Keepsake.Repository.Internal.BufferPool.Shared.Rent(blob.UncompressedLength);
-                if (!Zstd.TryDecompress(plain.AsSpan(0, length), expanded.AsSpan(0, blob.UncompressedLength)))
-                {
-                    throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} does not decompress to {blob.UncompressedLength} bytes", blob.Offset);
-                }
-
-                result = expanded;
-                length = blob.UncompressedLength;
+                await output.WriteAsync(plain.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                return length;
             }
-
-            if (ObjectId.Hash(result.AsSpan(0, length)) != blob.Id)
+            finally
             {
-                throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"data blob {blob.Id} has the wrong SHA-256", blob.Offset);
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
             }
-
-            await output.WriteAsync(result.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-            return length;
         }
         finally
         {
-            Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
-            if (expanded is not null)
-            {
-                Keepsake.Repository.Internal.BufferPool.Shared.Return(expanded);
-            }
+            Keepsake.Repository.Internal.BufferPool.Shared.Return(raw);
         }
     }
 
     /// <summary>Verifies a blob's sealed bytes (MAC, decompression, SHA-256) with pooled buffers.</summary>
     internal void VerifyBlob(PackedBlob blob, ReadOnlySpan<byte> raw)
+    {
+        var (plain, _) = OpenBlobPooled(blob, raw);
+        Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
+    }
+
+    /// <summary>
+    /// Checks the MAC, decrypts, decompresses and checks the SHA-256 of a blob's sealed bytes; returns
+    /// the plaintext in a buffer from the repository's pool, which the caller returns.
+    /// </summary>
+    private (byte[] Buffer, int Length) OpenBlobPooled(PackedBlob blob, ReadOnlySpan<byte> raw)
     {
         if (raw.Length != blob.Length || raw.Length < MasterKey.Overhead)
         {
@@ -416,12 +401,14 @@ public sealed partial class Repository : IDisposable
             var result = plain;
             if (blob.IsCompressed)
             {
-                expanded = Keepsake.Repository.Internal.BufferPool.Shared.Rent(blob.UncompressedLength);
+                expanded = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(1, blob.UncompressedLength));
                 if (!Zstd.TryDecompress(plain.AsSpan(0, length), expanded.AsSpan(0, blob.UncompressedLength)))
                 {
                     throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"{BlobName(blob.Type)} {blob.Id} does not decompress to {blob.UncompressedLength} bytes", blob.Offset);
                 }
 
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
+                plain = null;
                 result = expanded;
                 length = blob.UncompressedLength;
             }
@@ -430,10 +417,18 @@ public sealed partial class Repository : IDisposable
             {
                 throw new RepositoryCorruptedException("pack", blob.PackId.ToString(), $"{BlobName(blob.Type)} {blob.Id} has the wrong SHA-256", blob.Offset);
             }
+
+            plain = null;
+            expanded = null;
+            return (result, length);
         }
         finally
         {
-            Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
+            if (plain is not null)
+            {
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(plain);
+            }
+
             if (expanded is not null)
             {
                 Keepsake.Repository.Internal.BufferPool.Shared.Return(expanded);

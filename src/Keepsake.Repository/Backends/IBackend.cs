@@ -29,6 +29,24 @@ public interface IBackend
     /// </summary>
     Task<byte[]> LoadAsync(FileType type, string name, long offset = 0, int length = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads into <paramref name="destination"/> from <paramref name="offset"/>; returns the bytes read,
+    /// fewer than its length only where the file ends. Lets callers read into pooled buffers; the
+    /// default goes through <see cref="LoadAsync"/>. Missing file: <see cref="BackendNotFoundException"/>.
+    /// </summary>
+    async Task<int> ReadAsync(FileType type, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.Length == 0)
+        {
+            await StatAsync(type, name, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var bytes = await LoadAsync(type, name, offset, destination.Length, cancellationToken).ConfigureAwait(false);
+        bytes.CopyTo(destination);
+        return bytes.Length;
+    }
+
     /// <summary>The file's size. Missing file: <see cref="BackendNotFoundException"/>.</summary>
     Task<BackendFileInfo> StatAsync(FileType type, string name, CancellationToken cancellationToken = default);
 

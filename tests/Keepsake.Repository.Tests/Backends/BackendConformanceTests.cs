@@ -57,6 +57,20 @@ public abstract class BackendConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_IntoBuffer_ReadsRangeAndStopsAtEnd()
+    {
+        var (name, data) = NewFile(5000);
+        await Backend.SaveAsync(FileType.Pack, name, data);
+        var buffer = new byte[300];
+        Assert.Equal(250, await Backend.ReadAsync(FileType.Pack, name, 100, buffer.AsMemory(10, 250)));
+        Assert.Equal(data[100..350], buffer[10..260]);
+        Assert.Equal(10, await Backend.ReadAsync(FileType.Pack, name, 4990, buffer));
+        Assert.Equal(data[4990..], buffer[..10]);
+        Assert.Equal(0, await Backend.ReadAsync(FileType.Pack, name, 6000, buffer));
+        await Assert.ThrowsAsync<BackendNotFoundException>(() => Backend.ReadAsync(FileType.Pack, NewFile().Name, 0, buffer));
+    }
+
+    [Fact]
     public async Task LoadAsync_Missing_ThrowsNotFound()
     {
         var (name, _) = NewFile();

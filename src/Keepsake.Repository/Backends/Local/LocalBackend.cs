@@ -147,6 +147,42 @@ public sealed class LocalBackend : IBackend
     }
 
     /// <inheritdoc />
+    public async Task<int> ReadAsync(FileType type, string name, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var path = PathOf(type, name);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var read = 0;
+            while (read < destination.Length)
+            {
+                var n = await RandomAccess.ReadAsync(handle, destination[read..], offset + read, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            return read;
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new BackendNotFoundException(type, name, e);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new BackendNotFoundException(type, name, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackendException)
+        {
+            throw new BackendException($"Loading {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<BackendFileInfo> StatAsync(FileType type, string name, CancellationToken cancellationToken = default)
     {
         var info = new FileInfo(PathOf(type, name));
