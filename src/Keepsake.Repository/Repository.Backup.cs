@@ -152,7 +152,7 @@ public sealed partial class Repository
                 parentTrees[i + 1] = node?.Type == NodeType.Dir ? node.Subtree : null;
             }
 
-            var subtree = await SaveDirectoryAsync(source, parentTrees[components.Length]).ConfigureAwait(false);
+            var subtree = await (await WalkDirectoryAsync(source, parentTrees[components.Length]).ConfigureAwait(false)).ConfigureAwait(false);
             for (var i = components.Length - 1; i >= 0; i--)
             {
                 var path = virtualComponents is null ? rootPrefix + string.Join(Path.DirectorySeparatorChar, components[..(i + 1)]) : source;
@@ -176,7 +176,14 @@ public sealed partial class Repository
             }
         }
 
-        private async Task<ObjectId> SaveDirectoryAsync(string path, ObjectId? parentTreeId)
+        /// <summary>
+        /// Lists the folder, starts its files and walks its subfolders, and returns a task for its tree,
+        /// which is saved once everything in it is. The walk goes on to the next folder meanwhile, so
+        /// the file readers never wait for a folder to finish (at most two files are read at once in the
+        /// whole backup, each chunked and hashed by its reader). Trees keep name order whatever order
+        /// their entries finish in.
+        /// </summary>
+        private async Task<Task<ObjectId>> WalkDirectoryAsync(string path, ObjectId? parentTreeId)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             Directories++;
@@ -197,8 +204,6 @@ public sealed partial class Repository
             }
 
             names.Sort(NodeFactory.NameOrder);
-            // Files are read by up to two workers at once (each chunking and hashing its own file);
-            // the tree keeps name order whatever order they finish in.
             var slots = new List<Task<Node?>>(names.Count);
             foreach (var name in names)
             {
@@ -213,8 +218,8 @@ public sealed partial class Repository
                 switch (node.Type)
                 {
                     case NodeType.Dir:
-                        var sub = await SaveDirectoryAsync(full, previous?.Type == NodeType.Dir ? previous.Subtree : null).ConfigureAwait(false);
-                        slots.Add(Task.FromResult<Node?>(WithSubtree(node, sub)));
+                        var sub = await WalkDirectoryAsync(full, previous?.Type == NodeType.Dir ? previous.Subtree : null).ConfigureAwait(false);
+                        slots.Add(WithSubtreeAsync(node, sub));
                         break;
                     case NodeType.File:
                         await _fileSlots.WaitAsync(_cancellationToken).ConfigureAwait(false);
@@ -236,9 +241,17 @@ public sealed partial class Repository
                 }
             }
 
+            return SaveDirectoryTreeAsync(slots);
+        }
+
+        private async Task<ObjectId> SaveDirectoryTreeAsync(List<Task<Node?>> slots)
+        {
             var nodes = (await Task.WhenAll(slots).ConfigureAwait(false)).OfType<Node>().ToList();
             return await SaveTreeAsync(new Tree(nodes)).ConfigureAwait(false);
         }
+
+        private static async Task<Node?> WithSubtreeAsync(Node node, Task<ObjectId> subtree) =>
+            WithSubtree(node, await subtree.ConfigureAwait(false));
 
         private async Task<Node?> SaveFileAsync(string path, Node node, Node? previous)
         {
