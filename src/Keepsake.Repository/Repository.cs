@@ -84,7 +84,7 @@ public sealed partial class Repository : IDisposable
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var config = JsonSerializer.SerializeToUtf8Bytes(
             new ConfigJson { Version = 2, Id = id, ChunkerPolynomial = polynomial.ToString() },
-            RepositoryJsonContext.Default.ConfigJson);
+            RepositoryJsonContext.Go.ConfigJson);
         await backend.SaveAsync(FileType.Config, BackendNames.ConfigName, master.Seal(config), cancellationToken).ConfigureAwait(false);
         var repository = new Repository(backend, master, keyId, id, 2, polynomial, options);
         repository._index = new MasterIndex();
@@ -129,7 +129,7 @@ public sealed partial class Repository : IDisposable
             ConfigJson? config;
             try
             {
-                config = JsonSerializer.Deserialize(plain, RepositoryJsonContext.Default.ConfigJson);
+                config = JsonSerializer.Deserialize(plain, RepositoryJsonContext.Go.ConfigJson);
             }
             catch (JsonException e)
             {

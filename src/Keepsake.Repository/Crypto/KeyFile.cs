@@ -50,7 +50,7 @@ public sealed class KeyFile
             Mac = new MacKeyJson { K = master.MacK.ToArray(), R = master.MacR.ToArray() },
             Encrypt = master.EncryptionKey.ToArray(),
         };
-        var plain = JsonSerializer.SerializeToUtf8Bytes(masterJson, RepositoryJsonContext.Default.MasterKeyJson);
+        var plain = JsonSerializer.SerializeToUtf8Bytes(masterJson, RepositoryJsonContext.Go.MasterKeyJson);
         try
         {
             var json = new KeyFileJson
@@ -65,7 +65,7 @@ public sealed class KeyFile
                 Salt = salt,
                 Data = user.Seal(plain),
             };
-            return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Default.KeyFileJson);
+            return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Go.KeyFileJson);
         }
         finally
         {
@@ -111,7 +111,7 @@ public sealed class KeyFile
 
         try
         {
-            var master = JsonSerializer.Deserialize(plain, RepositoryJsonContext.Default.MasterKeyJson);
+            var master = JsonSerializer.Deserialize(plain, RepositoryJsonContext.Go.MasterKeyJson);
             if (master?.Mac?.K is not { Length: 16 } || master.Mac.R is not { Length: 16 } || master.Encrypt is not { Length: 32 })
             {
                 throw new RepositoryCorruptedException("key", id, "the master key JSON lacks mac.k, mac.r or encrypt of the right lengths");
@@ -137,7 +137,7 @@ public sealed class KeyFile
     {
         try
         {
-            var json = JsonSerializer.Deserialize(bytes, RepositoryJsonContext.Default.KeyFileJson);
+            var json = JsonSerializer.Deserialize(bytes, RepositoryJsonContext.Go.KeyFileJson);
             if (json is null || json.Kdf != "scrypt")
             {
                 throw new RepositoryCorruptedException("key", id, $"unsupported KDF '{json?.Kdf}' (only scrypt)");

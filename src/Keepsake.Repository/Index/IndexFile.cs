@@ -41,7 +41,7 @@ public sealed class IndexFile
                 })],
             })],
         };
-        return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Default.IndexJson);
+        return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Go.IndexJson);
     }
 
     /// <exception cref="RepositoryCorruptedException">The JSON is not a valid index.</exception>
@@ -50,7 +50,7 @@ public sealed class IndexFile
         IndexJson? doc;
         try
         {
-            doc = JsonSerializer.Deserialize(json, RepositoryJsonContext.Default.IndexJson);
+            doc = JsonSerializer.Deserialize(json, RepositoryJsonContext.Go.IndexJson);
         }
         catch (JsonException e)
         {

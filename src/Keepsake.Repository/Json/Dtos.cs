@@ -130,4 +130,14 @@ internal sealed class LockJson
 [JsonSerializable(typeof(LockJson))]
 internal sealed partial class RepositoryJsonContext : JsonSerializerContext
 {
+    /// <summary>
+    /// The context to write with. The default encoder escapes '+' as \u002B, but restic (Go) parses
+    /// a time from the raw JSON text without unescaping it, so a snapshot, lock or key file made at a
+    /// positive UTC offset ("…+02:00") would be unreadable to restic. Escaping only what JSON requires
+    /// keeps times literal (Go reads every other escape, and raw UTF-8, in strings).
+    /// </summary>
+    public static RepositoryJsonContext Go { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

@@ -50,13 +50,13 @@ public sealed class LockInfo
 
     internal byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
         new LockJson { Time = GoTime.Format(Time), Exclusive = Exclusive, Hostname = Hostname, Username = Username, Pid = Pid, Uid = Uid, Gid = Gid },
-        RepositoryJsonContext.Default.LockJson);
+        RepositoryJsonContext.Go.LockJson);
 
     internal static LockInfo Parse(ObjectId id, ReadOnlySpan<byte> bytes)
     {
         try
         {
-            var json = JsonSerializer.Deserialize(bytes, RepositoryJsonContext.Default.LockJson);
+            var json = JsonSerializer.Deserialize(bytes, RepositoryJsonContext.Go.LockJson);
             if (json is null || !GoTime.TryParse(json.Time, out var time))
             {
                 throw new RepositoryCorruptedException("lock", id.ToString(), "no valid time");

@@ -54,7 +54,7 @@ public sealed class Snapshot
             Tags = Tags.Count > 0 ? [.. Tags] : null,
             Original = Original?.ToString(),
         };
-        return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Default.SnapshotJson);
+        return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Go.SnapshotJson);
     }
 
     internal static Snapshot Parse(ObjectId id, ReadOnlySpan<byte> bytes)
@@ -62,7 +62,7 @@ public sealed class Snapshot
         SnapshotJson? json;
         try
         {
-            json = JsonSerializer.Deserialize(bytes, RepositoryJsonContext.Default.SnapshotJson);
+            json = JsonSerializer.Deserialize(bytes, RepositoryJsonContext.Go.SnapshotJson);
         }
         catch (JsonException e)
         {

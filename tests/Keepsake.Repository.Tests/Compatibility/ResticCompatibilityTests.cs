@@ -58,6 +58,29 @@ public sealed class ResticCompatibilityTests
     }
 
     [ToolFact("restic")]
+    public async Task BackupAsync_TimeAtPositiveUtcOffset_ResticReadsTheSnapshot()
+    {
+        // Go parses a time from the raw JSON text: "+02:00" must not be written as "\u002B02:00".
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        var source = dir.Combine("source");
+        TestData.CreateTree(source, seed: 13, files: 2);
+        using var password = Secret.FromString(Restic.Password);
+        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, Fast);
+        var time = new DateTimeOffset(2026, 7, 1, 9, 30, 15, TimeSpan.FromHours(5.5));
+        var result = await repo.BackupAsync(source, new BackupOptions { Time = time, Host = "café & <phone>", Tags = ["a+b"] });
+
+        var listed = Restic.Run(repoPath, "--no-lock", "snapshots", "--json").EnsureSuccess("restic snapshots");
+        Assert.DoesNotContain("could not load", listed.StandardError, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(listed.StandardOutput);
+        var snapshot = Assert.Single(doc.RootElement.EnumerateArray());
+        Assert.Equal(result.Snapshot.Id.ToString(), snapshot.GetProperty("id").GetString());
+        Assert.Equal(time, DateTimeOffset.Parse(snapshot.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("café & <phone>", snapshot.GetProperty("hostname").GetString());
+        Assert.Equal("a+b", snapshot.GetProperty("tags")[0].GetString());
+    }
+
+    [ToolFact("restic")]
     public async Task BackupAsync_PathInSnapshot_ResticRestoresUnderThatPath()
     {
         using var dir = new TempDirectory();
