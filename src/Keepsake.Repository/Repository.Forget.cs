@@ -31,12 +31,16 @@ public sealed partial class Repository
                 new(policy.Monthly, (t, _) => (t.Year * 100L) + t.Month),
                 new(policy.Yearly, (t, _) => t.Year),
             };
-            var newest = list[0].Time;
+            // As restic: "within" counts back from the newest snapshot that is not in the future; when
+            // every snapshot is in the future there is none, and restic's cutoff is the year 1 (all kept).
+            var now = DateTimeOffset.Now;
+            var latest = list.Where(s => s.Time < now).Select(s => (DateTimeOffset?)s.Time).FirstOrDefault();
+            DateTimeOffset? cutoff = policy.Within is { IsZero: false } span && latest is { } l ? span.SubtractFrom(l) : null;
             for (var i = 0; i < list.Count; i++)
             {
                 var s = list[i];
                 var keep = policy.Tags.Count > 0 && s.Tags.Any(t => policy.Tags.Contains(t, StringComparer.Ordinal));
-                if (policy.Within is { } within && s.Time > newest - within)
+                if (policy.Within is { IsZero: false } && (cutoff is null || s.Time > cutoff))
                 {
                     keep = true;
                 }

@@ -64,43 +64,17 @@ internal static class ForgetCommand
         return command;
     }
 
-    /// <summary>restic's duration syntax: a sequence of NUMBER UNIT with y, m (months), d, h.</summary>
-    internal static TimeSpan ParseDuration(string text)
+    /// <summary>restic's duration syntax (<see cref="RetentionDuration.Parse"/>); a bad one is a usage error.</summary>
+    internal static RetentionDuration ParseDuration(string text)
     {
-        var total = TimeSpan.Zero;
-        var number = 0;
-        var sawDigit = false;
-        foreach (var c in text)
+        try
         {
-            if (char.IsAsciiDigit(c))
-            {
-                number = checked((number * 10) + (c - '0'));
-                sawDigit = true;
-                continue;
-            }
-
-            if (!sawDigit)
-            {
-                throw new UsageException($"invalid duration '{text}': expected e.g. 30d, 12h, 1y2m.");
-            }
-
-            total += c switch
-            {
-                'y' => TimeSpan.FromDays(365 * number),
-                'm' => TimeSpan.FromDays(30 * number),
-                'd' => TimeSpan.FromDays(number),
-                'h' => TimeSpan.FromHours(number),
-                _ => throw new UsageException($"invalid duration unit '{c}' in '{text}': use y, m, d or h."),
-            };
-            number = 0;
-            sawDigit = false;
+            var duration = RetentionDuration.Parse(text);
+            return duration.IsZero ? throw new UsageException($"invalid duration '{text}': it is zero.") : duration;
         }
-
-        if (sawDigit || total == TimeSpan.Zero)
+        catch (FormatException e)
         {
-            throw new UsageException($"invalid duration '{text}': every number needs a unit (y, m, d, h).");
+            throw new UsageException(e.Message);
         }
-
-        return total;
     }
 }

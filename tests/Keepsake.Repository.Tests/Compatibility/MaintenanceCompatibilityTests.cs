@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Keepsake.Primitives;
 using Keepsake.Repository.Backends.Local;
+using Keepsake.Repository.Snapshots;
 using Keepsake.TestKit;
 
 namespace Keepsake.Repository.Tests.Compatibility;
@@ -115,12 +116,91 @@ public sealed class MaintenanceCompatibilityTests
         var policy = new RetentionPolicy { Last = 2, Daily = 3, Weekly = 2, Monthly = 2, Yearly = 1, Tags = ["keep-me"] };
         var ours = Repository.ApplyPolicy(await repo.ListSnapshotsAsync(), policy).Kept.Select(s => s.Id.ToString()).Order().ToList();
 
-        var output = Restic.Run(repoPath, "--no-lock", "forget", "--dry-run", "--json", "--keep-last", "2", "--keep-daily", "3", "--keep-weekly", "2",
-            "--keep-monthly", "2", "--keep-yearly", "1", "--keep-tag", "keep-me").EnsureSuccess("restic forget --dry-run").StandardOutput;
-        using var doc = JsonDocument.Parse(output);
-        var theirs = doc.RootElement.EnumerateArray().SelectMany(g => g.GetProperty("keep").EnumerateArray())
-            .Select(s => s.GetProperty("id").GetString()!).Order().ToList();
+        var theirs = ResticKeeps(repoPath, "--keep-last", "2", "--keep-daily", "3", "--keep-weekly", "2", "--keep-monthly", "2", "--keep-yearly", "1", "--keep-tag", "keep-me");
         Assert.Equal(theirs, ours);
         Assert.True(ours.Count < offsetsHours.Length);
     }
+
+    [ToolFact("restic")]
+    public async Task ApplyPolicy_HourlyAndWithin_KeepsWhatResticKeeps()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        var source = dir.Combine("source");
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "a.txt"), "a");
+        using var password = Secret.FromString(Restic.Password);
+        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, ResticCompatibilityTests.Fast);
+
+        // Local times with their offsets (buckets are taken in each snapshot's own offset), several in
+        // one hour, an hour boundary crossed only in UTC, the days before a month end (one month before
+        // 31 March is 3 March for restic, not 28 February), and one snapshot in the future, which
+        // restic does not count as the latest.
+        var plus2 = TimeSpan.FromHours(2);
+        DateTimeOffset[] times =
+        [
+            new(2026, 3, 31, 10, 0, 0, plus2),
+            new(2026, 3, 31, 9, 50, 0, plus2),
+            new(2026, 3, 31, 9, 10, 0, plus2),
+            new(2026, 3, 31, 8, 30, 0, plus2),
+            new(2026, 3, 31, 6, 59, 59, TimeSpan.Zero),
+            new(2026, 3, 31, 5, 0, 1, TimeSpan.Zero),
+            new(2026, 3, 30, 4, 59, 0, plus2),
+            new(2026, 3, 29, 23, 0, 0, TimeSpan.FromHours(-5)),
+            new(2026, 3, 4, 12, 0, 0, plus2),
+            new(2026, 3, 3, 11, 0, 0, plus2),
+            new(2026, 3, 2, 12, 0, 0, plus2),
+            new(2026, 3, 1, 12, 0, 0, plus2),
+            new(2026, 2, 27, 0, 0, 0, plus2),
+            new(2099, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        ];
+        foreach (var time in times)
+        {
+            await repo.BackupAsync(source, new BackupOptions { Time = time });
+        }
+
+        var snapshots = await repo.ListSnapshotsAsync();
+        (RetentionPolicy Policy, string[] ResticArguments)[] cases =
+        [
+            (new RetentionPolicy { Hourly = 3 }, ["--keep-hourly", "3"]),
+            (new RetentionPolicy { Hourly = 6 }, ["--keep-hourly", "6"]),
+            (new RetentionPolicy { Within = RetentionDuration.Parse("1m") }, ["--keep-within", "1m"]),
+            (new RetentionPolicy { Within = RetentionDuration.Parse("2d5h") }, ["--keep-within", "2d5h"]),
+            (new RetentionPolicy { Within = RetentionDuration.Parse("1m1d") }, ["--keep-within", "1m1d"]),
+            (new RetentionPolicy { Last = 1, Hourly = 2, Within = RetentionDuration.Parse("1d") }, ["--keep-last", "1", "--keep-hourly", "2", "--keep-within", "1d"]),
+        ];
+        foreach (var (policy, arguments) in cases)
+        {
+            var ours = Repository.ApplyPolicy(snapshots, policy).Kept.Select(s => s.Id.ToString()).Order().ToList();
+            var theirs = ResticKeeps(repoPath, arguments);
+            Assert.True(theirs.SequenceEqual(ours), $"{string.Join(' ', arguments)}: restic keeps {theirs.Count} ({Times(snapshots, theirs)}), we keep {ours.Count} ({Times(snapshots, ours)})");
+            Assert.InRange(ours.Count, 1, times.Length - 1);
+        }
+    }
+
+    [Fact]
+    public void RetentionDuration_MonthBeforeMonthEnd_RunsOverLikeGo()
+    {
+        var latest = new DateTimeOffset(2026, 3, 31, 10, 0, 0, TimeSpan.FromHours(2));
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 10, 0, 0, TimeSpan.FromHours(2)), RetentionDuration.Parse("1m").SubtractFrom(latest));
+        Assert.Equal(new DateTimeOffset(2025, 1, 30, 5, 0, 0, TimeSpan.FromHours(2)), RetentionDuration.Parse("1y2m1d5h").SubtractFrom(latest));
+        Assert.Equal(new DateTimeOffset(2025, 12, 31, 10, 0, 0, TimeSpan.FromHours(2)), RetentionDuration.Parse("3m").SubtractFrom(latest));
+        Assert.Equal(new RetentionDuration(0, 0, 2, 0), RetentionDuration.Parse("1d2d"));
+        Assert.Throws<FormatException>(() => RetentionDuration.Parse("5"));
+        Assert.Throws<FormatException>(() => RetentionDuration.Parse("5w"));
+        Assert.Throws<FormatException>(() => RetentionDuration.Parse("d"));
+        Assert.Throws<FormatException>(() => RetentionDuration.Parse(" "));
+    }
+
+    /// <summary>The IDs restic's <c>forget --dry-run --json</c> keeps with these options.</summary>
+    private static List<string> ResticKeeps(string repoPath, params string[] options)
+    {
+        var output = Restic.Run(repoPath, ["--no-lock", "forget", "--dry-run", "--json", .. options]).EnsureSuccess("restic forget --dry-run").StandardOutput;
+        using var doc = JsonDocument.Parse(output);
+        return doc.RootElement.EnumerateArray().SelectMany(g => g.GetProperty("keep").EnumerateArray())
+            .Select(s => s.GetProperty("id").GetString()!).Order().ToList();
+    }
+
+    private static string Times(IReadOnlyList<Snapshot> snapshots, List<string> ids) =>
+        string.Join(", ", snapshots.Where(s => ids.Contains(s.Id.ToString())).Select(s => s.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
 }
