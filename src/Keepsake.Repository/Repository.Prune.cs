@@ -94,7 +94,7 @@ public sealed partial class Repository
         if (missing.Count > 0)
         {
             var (id, type) = missing[0];
-            throw new RepositoryCorruptedException(BlobName(type), id.ToString(), $"used, but its pack is missing ({missing.Count} such blobs); refusing to prune");
+            throw new RepositoryCorruptedException(BlobName(type), id.ToString(), $"used, but no indexed pack holds it ({missing.Count} such blobs: a pack or an index file is missing; check lists them); refusing to prune");
         }
 
         var orphans = stored.Keys.Where(p => !index.Packs.ContainsKey(p)).ToList();

@@ -27,6 +27,7 @@ public sealed partial class Repository : IDisposable
     private readonly MasterKey _key;
     private readonly SemaphoreSlim _indexLoad = new(1, 1);
     private MasterIndex? _index;
+    private MasterIndex? _unindexed;
 
     private Repository(IBackend backend, MasterKey key, string keyId, string id, int version, ChunkerPolynomial polynomial, RepositoryOptions options)
     {
@@ -310,7 +311,76 @@ public sealed partial class Repository : IDisposable
     }
 
     /// <summary>Forgets the loaded index so the next use reloads it.</summary>
-    public void InvalidateIndex() => _index = null;
+    public void InvalidateIndex()
+    {
+        _index = null;
+        _unindexed = null;
+    }
+
+    /// <summary>
+    /// Where a blob is, for reading it: in the index files, else in the headers of the packs no index
+    /// file names (read once per instance), so that a lost index file does not make snapshots
+    /// unreadable. Blobs found that way are only read, never counted as stored: a backup stores them
+    /// again and prune refuses to run, so nothing new comes to depend on a pack no index names.
+    /// </summary>
+    /// <exception cref="RepositoryCorruptedException">No index file and no pack holds the blob.</exception>
+    internal async Task<PackedBlob> LocateBlobAsync(ObjectId id, BlobType type, CancellationToken cancellationToken)
+    {
+        var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+        if (index.Find(id, type) is { } blob)
+        {
+            return blob;
+        }
+
+        var unindexed = await GetUnindexedPacksAsync(index, cancellationToken).ConfigureAwait(false);
+        return unindexed.Find(id, type) ?? throw new RepositoryCorruptedException(BlobName(type), id.ToString(),
+            unindexed.Packs.Count == 0
+                ? "not in any index file, and every pack is indexed: the pack that held it is missing"
+                : $"not in any index file, nor in the {unindexed.Packs.Count} packs no index file names: the pack that held it is missing");
+    }
+
+    private async Task<MasterIndex> GetUnindexedPacksAsync(MasterIndex index, CancellationToken cancellationToken)
+    {
+        if (_unindexed is { } known)
+        {
+            return known;
+        }
+
+        await _indexLoad.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_unindexed is { } loaded)
+            {
+                return loaded;
+            }
+
+            var unindexed = new MasterIndex();
+            await foreach (var file in Backend.ListAsync(FileType.Pack, cancellationToken).ConfigureAwait(false))
+            {
+                var packId = ObjectId.Parse(file.Name);
+                if (index.Packs.ContainsKey(packId))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    unindexed.AddPack(packId, await LoadPackHeaderAsync(packId, file.Size, cancellationToken).ConfigureAwait(false));
+                }
+                catch (RepositoryCorruptedException)
+                {
+                    // A damaged pack no index names holds nothing we can read; check reports it.
+                }
+            }
+
+            _unindexed = unindexed;
+            return unindexed;
+        }
+        finally
+        {
+            _indexLoad.Release();
+        }
+    }
 
     // ---- blobs ----
 
@@ -318,8 +388,7 @@ public sealed partial class Repository : IDisposable
     /// <exception cref="RepositoryCorruptedException">The blob is not indexed, its pack is missing, or its bytes are damaged.</exception>
     public async Task<byte[]> LoadBlobAsync(BlobType type, ObjectId id, CancellationToken cancellationToken = default)
     {
-        var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
-        var blob = index.Find(id, type) ?? throw new RepositoryCorruptedException(BlobName(type), id.ToString(), "not in any index");
+        var blob = await LocateBlobAsync(id, type, cancellationToken).ConfigureAwait(false);
         byte[] raw;
         try
         {
@@ -339,8 +408,7 @@ public sealed partial class Repository : IDisposable
     /// </summary>
     internal async Task<int> CopyBlobToAsync(ObjectId id, Stream output, CancellationToken cancellationToken)
     {
-        var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
-        var blob = index.Find(id, BlobType.Data) ?? throw new RepositoryCorruptedException("data blob", id.ToString(), "not in any index");
+        var blob = await LocateBlobAsync(id, BlobType.Data, cancellationToken).ConfigureAwait(false);
         var raw = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(1, blob.Length));
         try
         {

@@ -94,6 +94,68 @@ public sealed class CorruptionTests
     }
 
     [Fact]
+    public async Task MissingIndexFiles_RestoreFindsBlobsInThePacks_CheckStillReports()
+    {
+        var (backend, repo, result, dir) = await CreateAsync();
+        using var _ = dir;
+        using var __ = repo;
+        foreach (var name in await ListAsync(backend, FileType.Index))
+        {
+            await backend.RemoveAsync(FileType.Index, name);
+        }
+
+        // A fresh open, as a user would after losing the index files: the snapshot still restores whole.
+        using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
+        Assert.Empty((await reopened.GetIndexAsync()).Packs);
+        var restored = dir.Combine("out");
+        await reopened.RestoreAsync(result.Snapshot, restored, new RestoreOptions { SubPath = Path.GetFullPath(dir.Combine("src")) });
+        TestData.AssertSameTree(dir.Combine("src"), restored);
+
+        // ...but nothing pretends the repository is sound, and prune will not work from a partial index.
+        var check = await reopened.CheckAsync();
+        Assert.Contains(check.Errors, p => p.ObjectType == "tree blob" && p.Message.Contains("not in any index", StringComparison.Ordinal));
+        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => reopened.PruneAsync());
+        Assert.Contains("refusing to prune", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingIndexFilesAndPack_RestoreNamesTheBlobThatIsGone()
+    {
+        var (backend, repo, result, dir) = await CreateAsync();
+        using var _ = dir;
+        using var __ = repo;
+        var index = await repo.GetIndexAsync();
+        var lostPack = index.Packs.First(p => p.Value.All(b => b.Type == BlobType.Data));
+        foreach (var name in await ListAsync(backend, FileType.Index))
+        {
+            await backend.RemoveAsync(FileType.Index, name);
+        }
+
+        await backend.RemoveAsync(FileType.Pack, lostPack.Key.ToString());
+        using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
+        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => reopened.RestoreAsync(result.Snapshot, dir.Combine("out")));
+        Assert.Equal("data blob", e.ObjectType);
+        Assert.Contains(e.ObjectId, lostPack.Value.Select(b => b.Id.ToString()));
+        Assert.Contains("not in any index file", e.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DamagedIndexFile_RestoreNamesIt()
+    {
+        var (backend, repo, result, dir) = await CreateAsync();
+        using var _ = dir;
+        using var __ = repo;
+        var indexName = (await ListAsync(backend, FileType.Index))[0];
+        backend.Corrupt(FileType.Index, indexName, b => { b[b.Length / 2] ^= 0x10; return b; });
+        using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
+        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => reopened.RestoreAsync(result.Snapshot, dir.Combine("out")));
+        Assert.Equal("index", e.ObjectType);
+        Assert.Equal(indexName, e.ObjectId);
+        Assert.Contains(indexName, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DamagedIndexAndSnapshot_CheckReportsBoth()
     {
         var (backend, repo, result, dir) = await CreateAsync();

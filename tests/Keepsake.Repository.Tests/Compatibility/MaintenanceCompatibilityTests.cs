@@ -40,6 +40,42 @@ public sealed class MaintenanceCompatibilityTests
     }
 
     [ToolFact("restic")]
+    public async Task LostIndexFiles_NextBackupStoresItsOwnData_ResticChecksAfterForgetAndPrune()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        var source = dir.Combine("source");
+        TestData.CreateTree(source, seed: 17);
+        using var password = Secret.FromString(Restic.Password);
+        ObjectId first;
+        using (var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, ResticCompatibilityTests.Fast with { PackSize = 64 * 1024 }))
+        {
+            first = (await repo.BackupAsync(source)).Snapshot.Id;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(repoPath, "index")))
+        {
+            File.SetAttributes(file, FileAttributes.Normal);
+            File.Delete(file);
+        }
+
+        // The blobs of the lost index are read for the parent tree but not trusted as stored: the new
+        // snapshot is complete in the packs its own index names.
+        using var reopened = await Repository.OpenAsync(new LocalBackend(repoPath), password, ResticCompatibilityTests.Fast with { PackSize = 64 * 1024 });
+        var second = await reopened.BackupAsync(source);
+        Assert.Equal(first, second.Snapshot.Parent);
+        Assert.True(second.BytesAdded > 0, "the second backup relied on unindexed packs");
+        await reopened.RemoveSnapshotAsync(first);
+        var pruned = await reopened.PruneAsync();
+        Assert.True(pruned.PacksRemoved > 0, "prune kept the unindexed packs");
+
+        Restic.Check(repoPath);
+        var restored = dir.Combine("restored");
+        Restic.Run(repoPath, "--no-lock", "restore", second.Snapshot.Id.ToString(), "--target", restored).EnsureSuccess("restic restore");
+        TestData.AssertSameTree(source, Path.Combine(restored, Path.GetFullPath(source).TrimStart('/')));
+    }
+
+    [ToolFact("restic")]
     public async Task ResticPrune_AfterKeepsakeBackups_KeepsakeReadsEverything()
     {
         using var dir = new TempDirectory();
