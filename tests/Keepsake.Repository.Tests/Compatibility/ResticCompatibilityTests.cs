@@ -58,6 +58,44 @@ public sealed class ResticCompatibilityTests
     }
 
     [ToolFact("restic")]
+    public async Task DiffAsync_KeepsakeWrittenSnapshots_SameLinesAsResticDiff()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        var source = dir.Combine("source");
+        TestData.CreateTree(source, seed: 21);
+        Directory.CreateDirectory(Path.Combine(source, "gone", "deeper"));
+        File.WriteAllText(Path.Combine(source, "gone", "deeper", "x.txt"), "x");
+        File.WriteAllText(Path.Combine(source, "becomes-dir"), "a file first");
+        using var password = Secret.FromString(Restic.Password);
+        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, Fast);
+        var first = await repo.BackupAsync(source);
+
+        // Added, removed (with contents), content changed, same content rewritten, type changed both ways.
+        File.WriteAllText(Path.Combine(source, "dir1", "added.txt"), "new file");
+        Directory.CreateDirectory(Path.Combine(source, "newdir", "sub"));
+        File.WriteAllText(Path.Combine(source, "newdir", "sub", "y.txt"), "y");
+        File.Delete(Path.Combine(source, "dir0", "sub", "file0.bin"));
+        Directory.Delete(Path.Combine(source, "gone"), recursive: true);
+        File.AppendAllText(Path.Combine(source, "dir1", "file1.bin"), "more");
+        File.WriteAllBytes(Path.Combine(source, "dir2", "sub", "file2.bin"), File.ReadAllBytes(Path.Combine(source, "dir2", "sub", "file2.bin")));
+        File.Delete(Path.Combine(source, "becomes-dir"));
+        Directory.CreateDirectory(Path.Combine(source, "becomes-dir"));
+        Directory.Delete(Path.Combine(source, "emptydir"));
+        File.WriteAllText(Path.Combine(source, "emptydir"), "now a file");
+        var second = await repo.BackupAsync(source);
+
+        var ours = (await repo.DiffAsync(first.Snapshot, second.Snapshot)).Select(c => c.ToString()).ToList();
+        var theirs = Restic.Run(repoPath, "--no-lock", "diff", first.Snapshot.Id.ToString(), second.Snapshot.Id.ToString()).EnsureSuccess("restic diff")
+            .StandardOutput.Split('\n').Where(l => l.Length > 5 && l[0] is '+' or '-' or 'M' or 'T' && l[1] is ' ' or 'M').ToList();
+        Assert.Equal(theirs, ours);
+        Assert.Contains(ours, l => l.StartsWith('T'));
+        Assert.Contains(ours, l => l.StartsWith('M'));
+        Assert.Contains(ours, l => l.StartsWith('-') && l.EndsWith("/gone/deeper/x.txt", StringComparison.Ordinal));
+        Assert.DoesNotContain(ours, l => l.EndsWith("file2.bin", StringComparison.Ordinal));
+    }
+
+    [ToolFact("restic")]
     public async Task BackupAsync_TimeAtPositiveUtcOffset_ResticReadsTheSnapshot()
     {
         // Go parses a time from the raw JSON text: "+02:00" must not be written as "\u002B02:00".
