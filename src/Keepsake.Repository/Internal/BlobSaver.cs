@@ -23,9 +23,15 @@ internal sealed class BlobSaver
     private readonly Channel<(BlobType Type, ObjectId Id, byte[] Plain, int Length, bool Pooled)> _jobs;
     private readonly Channel<PackBuilder> _uploads;
     private readonly Task[] _workers;
-    private readonly Task _uploader;
+    private readonly Task[] _uploaders;
     private readonly Lock _packLock = new();
     private const int PacksPerIntermediateIndex = 32;
+
+    /// <summary>
+    /// Packs written at once. Most of a pack's upload is waiting for the disk (fsync) or the network,
+    /// so two in flight keep the pipeline moving while one waits; each holds a pack's buffer.
+    /// </summary>
+    private const int Uploaders = 2;
     private readonly List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)> _newPacks = [];
     private readonly CancellationTokenSource _cts;
     private PackBuilder _dataPack;
@@ -42,9 +48,9 @@ internal sealed class BlobSaver
         _treePack = NewPack(BlobType.Tree);
         var workers = Math.Max(2, Environment.ProcessorCount);
         _jobs = Channel.CreateBounded<(BlobType, ObjectId, byte[], int, bool)>(new BoundedChannelOptions(workers * 2) { SingleReader = false, SingleWriter = false });
-        _uploads = Channel.CreateBounded<PackBuilder>(new BoundedChannelOptions(2) { SingleReader = true });
+        _uploads = Channel.CreateBounded<PackBuilder>(new BoundedChannelOptions(1) { SingleReader = false });
         _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync))];
-        _uploader = Task.Run(UploadAsync);
+        _uploaders = [.. Enumerable.Range(0, Uploaders).Select(_ => Task.Run(UploadAsync))];
     }
 
     /// <summary>Sealed bytes added to new packs.</summary>
@@ -113,7 +119,7 @@ internal sealed class BlobSaver
         }
 
         _uploads.Writer.TryComplete();
-        await FailedWhenAnyAsync(_uploader).ConfigureAwait(false);
+        await FailedWhenAnyAsync(Task.WhenAll(_uploaders)).ConfigureAwait(false);
         return await _repository.WriteIndexFilesAsync(_newPacks, [], _index, cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,7 +131,7 @@ internal sealed class BlobSaver
         _uploads.Writer.TryComplete();
         try
         {
-            await Task.WhenAll([.. _workers, _uploader]).ConfigureAwait(false);
+            await Task.WhenAll([.. _workers, .. _uploaders]).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -147,7 +153,7 @@ internal sealed class BlobSaver
     }
 
     private Exception? Failure() =>
-        _workers.Concat([_uploader]).FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+        _workers.Concat(_uploaders).FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
 
     private async Task FailedAsync()
     {
@@ -265,15 +271,25 @@ internal sealed class BlobSaver
                     builder.Release();
                 }
 
-                _newPacks.Add((packId, blobs));
+                // Only a pack that is stored (durably) is listed, and so only such packs reach an index file.
                 _index.AddPack(packId, blobs);
-
-                // Every 32 packs (about 512 MiB) the packs so far get an index file, so that a backup
-                // interrupted later still leaves them usable for deduplication by the next one.
-                if (_newPacks.Count >= PacksPerIntermediateIndex)
+                List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)>? batch = null;
+                lock (_newPacks)
                 {
-                    await _repository.WriteIndexFilesAsync([.. _newPacks], [], _index, token).ConfigureAwait(false);
-                    _newPacks.Clear();
+                    _newPacks.Add((packId, blobs));
+
+                    // Every 32 packs (about 512 MiB) the packs so far get an index file, so that a backup
+                    // interrupted later still leaves them usable for deduplication by the next one.
+                    if (_newPacks.Count >= PacksPerIntermediateIndex)
+                    {
+                        batch = [.. _newPacks];
+                        _newPacks.Clear();
+                    }
+                }
+
+                if (batch is not null)
+                {
+                    await _repository.WriteIndexFilesAsync(batch, [], _index, token).ConfigureAwait(false);
                 }
             }
         }
