@@ -8,8 +8,12 @@ public sealed record RepositoryOptions
     /// <summary>scrypt parameters for key files this process creates (init, add key).</summary>
     public KdfParameters KdfParameters { get; init; } = KdfParameters.Default;
 
-    /// <summary>zstd level for blobs and unpacked files (restic's "auto" is about level 3).</summary>
-    public int CompressionLevel { get; init; } = 3;
+    /// <summary>
+    /// zstd level for blobs and unpacked files. restic's "auto" is about level 3; level 2 compresses
+    /// iPhone SQLite databases almost as well (7.39× against 7.49× on the test fixtures, in 1 MiB
+    /// blocks) at about twice the speed, and compression is most of a backup's cost for them.
+    /// </summary>
+    public int CompressionLevel { get; init; } = 2;
 
     /// <summary>A pack is finished once it holds at least this many bytes (restic's default: 16 MiB).</summary>
     public int PackSize { get; init; } = 16 * 1024 * 1024;
