@@ -11,13 +11,15 @@ namespace Keepsake.Repository.Packs;
 internal sealed class PackBuilder
 {
     private readonly List<(ObjectId Id, BlobType Type, long Offset, int Length, int Uncompressed)> _entries = [];
-    private byte[] _buffer;
+    private readonly int _expectedSize;
+    private byte[] _buffer = [];
     private int _length;
 
+    /// <summary>A builder whose buffer (<paramref name="expectedSize"/> bytes at first) is rented when the first blob comes.</summary>
     public PackBuilder(BlobType type, int expectedSize = 0)
     {
         Type = type;
-        _buffer = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(expectedSize, 64 * 1024));
+        _expectedSize = Math.Max(expectedSize, 64 * 1024);
     }
 
     public BlobType Type { get; }
@@ -63,9 +65,13 @@ internal sealed class PackBuilder
     {
         if (_length + data.Length > _buffer.Length)
         {
-            var bigger = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(_buffer.Length * 2, _length + data.Length));
+            var bigger = Keepsake.Repository.Internal.BufferPool.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, _expectedSize), _length + data.Length));
             _buffer.AsSpan(0, _length).CopyTo(bigger);
-            Keepsake.Repository.Internal.BufferPool.Shared.Return(_buffer);
+            if (_buffer.Length > 0)
+            {
+                Keepsake.Repository.Internal.BufferPool.Shared.Return(_buffer);
+            }
+
             _buffer = bigger;
         }
 
