@@ -79,7 +79,8 @@ public sealed class Chunker
             _pre = 0;
         }
 
-        var add = _count;
+        // Bytes [index, end) are hashed in this call; a cut is forced where the chunk reaches MaxSize.
+        var end = (int)Math.Min(buffer.Length, index + (MaxSize - _count));
         var digest = _digest;
         var wpos = _wpos;
         ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
@@ -87,32 +88,54 @@ public sealed class Chunker
         ref var modTable = ref MemoryMarshal.GetArrayDataReference(_mod);
         ref var data = ref MemoryMarshal.GetReference(buffer);
         var shift = _polShift;
-        for (var i = index; i < buffer.Length; i++)
+
+        // The first 64 bytes hashed in this call push out bytes held in the window (from an earlier
+        // buffer, or the reset state); after them, the byte leaving the window is simply 64 bytes back
+        // in this buffer, so the window array is only brought up to date at the end.
+        var i = index;
+        var windowed = Math.Min(end, index + WindowSize);
+        for (; i < windowed; i++)
         {
             var b = Unsafe.Add(ref data, i);
             ref var slot = ref Unsafe.Add(ref window, wpos);
             digest ^= Unsafe.Add(ref outTable, slot);
             slot = b;
             wpos = (wpos + 1) & (WindowSize - 1);
-
             digest = ((digest << 8) | b) ^ Unsafe.Add(ref modTable, (nint)(digest >> shift));
-
-            add++;
-            if ((digest & SplitMask) == 0 || add >= MaxSize)
+            if ((digest & SplitMask) == 0 && _count + (i - index) + 1 >= MinSize)
             {
-                if (add < MinSize)
-                {
-                    continue;
-                }
-
                 Reset();
                 return i + 1;
             }
         }
 
+        for (; i < end; i++)
+        {
+            var b = Unsafe.Add(ref data, i);
+            digest ^= Unsafe.Add(ref outTable, Unsafe.Add(ref data, i - WindowSize));
+            digest = ((digest << 8) | b) ^ Unsafe.Add(ref modTable, (nint)(digest >> shift));
+            if ((digest & SplitMask) == 0 && _count + (i - index) + 1 >= MinSize)
+            {
+                Reset();
+                return i + 1;
+            }
+        }
+
+        if (_count + (end - index) >= MaxSize)
+        {
+            Reset();
+            return end;
+        }
+
+        if (end - index >= WindowSize)
+        {
+            buffer.Slice(end - WindowSize, WindowSize).CopyTo(_window);
+            wpos = 0;
+        }
+
         _digest = digest;
         _wpos = wpos;
-        _count += buffer.Length - index;
+        _count += end - index;
         return -1;
     }
 

@@ -46,6 +46,66 @@ public sealed class ChunkerTests
         Assert.True(before.Intersect(after).Count() >= before.Count - 2, "an insertion near the start must not change later chunks");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(4096)]
+    [InlineData(0)] // random sizes
+    public void NextSplitPoint_AnyBufferSizes_SameCutsAsWholeBuffer(int size)
+    {
+        // The window is handed over between buffers; cuts must not depend on how the data is split.
+        var data = new byte[6 * 1024 * 1024];
+        new Random(8).NextBytes(data);
+        var pol = new ChunkerPolynomial(0x3DA3358B4DC173UL);
+        var whole = Cuts(data, pol, _ => data.Length);
+        var random = new Random(size);
+        Assert.Equal(whole, Cuts(data, pol, _ => size > 0 ? size : random.Next(1, 200_000)));
+        Assert.True(whole.Count > 2);
+    }
+
+    [Fact]
+    public void NextSplitPoint_DataWithoutCutPoints_CutsAtMaxSize()
+    {
+        // A run of one byte value gives a constant digest once the window is full; for 0xFF and this
+        // polynomial its low 20 bits are not all zero, so only the size limit cuts. (Zeros would cut
+        // at every minimum size: their digest is 0.)
+        var data = new byte[(3 * Chunker.MaxSize) + 5];
+        data.AsSpan().Fill(0xFF);
+        var cuts = Cuts(data, new ChunkerPolynomial(0x3DA3358B4DC173UL), i => 1_000_003);
+        Assert.Equal([Chunker.MaxSize, 2L * Chunker.MaxSize, 3L * Chunker.MaxSize], cuts);
+    }
+
+    /// <summary>Absolute positions of the cuts when the data is fed in pieces of the given sizes.</summary>
+    private static List<long> Cuts(byte[] data, ChunkerPolynomial pol, Func<int, int> pieceSize)
+    {
+        var chunker = new Chunker(pol);
+        var cuts = new List<long>();
+        var position = 0;
+        var piece = 0;
+        while (position < data.Length)
+        {
+            var length = Math.Min(pieceSize(piece++), data.Length - position);
+            var offset = 0;
+            while (offset < length)
+            {
+                var split = chunker.NextSplitPoint(data.AsSpan(position + offset, length - offset));
+                if (split < 0)
+                {
+                    break;
+                }
+
+                offset += split;
+                cuts.Add(position + offset);
+            }
+
+            position += length;
+        }
+
+        return cuts;
+    }
+
     private static async Task<List<byte[]>> ChunkAsync(byte[] data, ChunkerPolynomial pol)
     {
         using var reader = new ChunkReader(new MemoryStream(data), pol);
