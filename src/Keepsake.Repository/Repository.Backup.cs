@@ -221,6 +221,10 @@ public sealed partial class Repository
                         var sub = await WalkDirectoryAsync(full, previous?.Type == NodeType.Dir ? previous.Subtree : null).ConfigureAwait(false);
                         slots.Add(WithSubtreeAsync(node, sub));
                         break;
+                    case NodeType.File when Unchanged(full, node, previous) is { } reused:
+                        // Most files of a later backup: no reading, so no reader slot or thread hop.
+                        slots.Add(Task.FromResult<Node?>(reused));
+                        break;
                     case NodeType.File:
                         await _fileSlots.WaitAsync(_cancellationToken).ConfigureAwait(false);
                         slots.Add(Task.Run(async () =>
@@ -253,20 +257,30 @@ public sealed partial class Repository
         private static async Task<Node?> WithSubtreeAsync(Node node, Task<ObjectId> subtree) =>
             WithSubtree(node, await subtree.ConfigureAwait(false));
 
-        private async Task<Node?> SaveFileAsync(string path, Node node, Node? previous)
+        /// <summary>
+        /// The node with the parent snapshot's content when the file is unchanged since (same type,
+        /// size, mtime and inode, and all its blobs indexed), else null: it must be read.
+        /// </summary>
+        private Node? Unchanged(string path, Node node, Node? previous)
         {
-            Interlocked.Add(ref _totalBytes, (long)node.Size);
             if (previous is { Type: NodeType.File, Content: { } oldContent }
                 && previous.Size == node.Size
                 && previous.ModTime.UtcTicks == node.ModTime.UtcTicks
                 && previous.Inode == node.Inode
                 && oldContent.All(id => _index.Contains(id, BlobType.Data)))
             {
+                Interlocked.Add(ref _totalBytes, (long)node.Size);
                 Interlocked.Increment(ref _filesUnmodified);
                 Report(path);
                 return WithContent(node, oldContent);
             }
 
+            return null;
+        }
+
+        private async Task<Node?> SaveFileAsync(string path, Node node, Node? previous)
+        {
+            Interlocked.Add(ref _totalBytes, (long)node.Size);
             var content = new List<ObjectId>();
             long read = 0;
             try

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -15,6 +16,7 @@ internal static class AesCtr
 {
     private const int BatchBytes = 64 * 1024;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transform(Aes aes, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> input, Span<byte> output)
     {
         if (output.Length < input.Length)
@@ -59,6 +61,7 @@ internal static class AesCtr
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Xor(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> output)
     {
         var i = 0;
