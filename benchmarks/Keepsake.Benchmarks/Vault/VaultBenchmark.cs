@@ -104,10 +104,11 @@ internal static class VaultBenchmark
                 AppleBackupGenerator.Change(source, 0.01, seed: 2);
                 Step(Steps[1], ["backup", "--host", "bench", source], ["backup", keepsakeRepo, source]);
                 Step(Steps[2], ["backup", "--host", "bench", source], ["backup", keepsakeRepo, source]);
-                var resticTarget = Path.Combine(work, "restic-restore");
-                var keepsakeTarget = Path.Combine(work, "keepsake-restore");
-                MakeWritableAndDelete(resticTarget);
-                MakeWritableAndDelete(keepsakeTarget);
+                // Fresh target folders, removed after the step rather than before: ext4 searches longer
+                // for a free inode right after thousands were freed, which made restores after a
+                // deletion vary by seconds whichever tool ran them.
+                var resticTarget = Path.Combine(work, $"restic-restore-{round}");
+                var keepsakeTarget = Path.Combine(work, $"keepsake-restore-{round}");
                 Step(Steps[3], ["restore", "latest", "--target", resticTarget], ["restore", keepsakeRepo, keepsakeTarget]);
                 MakeWritableAndDelete(resticTarget);
                 MakeWritableAndDelete(keepsakeTarget);
