@@ -81,13 +81,26 @@ public readonly record struct RetentionDuration(int Years, int Months, int Days,
     /// month is 3 March, as Go's <c>AddDate</c> gives; .NET's <c>AddMonths</c> would give 28 February),
     /// then the hours are subtracted.
     /// </summary>
+    /// <remarks>A span reaching before the year 1 gives <see cref="DateTimeOffset.MinValue"/>.</remarks>
     public DateTimeOffset SubtractFrom(DateTimeOffset time)
     {
-        var month = time.Month - 1 - Months;
-        var year = time.Year - Years + (int)Math.Floor(month / 12.0);
+        var month = (long)time.Month - 1 - Months;
+        var year = time.Year - (long)Years + (long)Math.Floor(month / 12.0);
         month = ((month % 12) + 12) % 12;
-        var date = new DateTime(year, month + 1, 1).AddDays(time.Day - 1 - Days);
-        return new DateTimeOffset(date + time.TimeOfDay, time.Offset).AddHours(-Hours);
+        if (year < 1)
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        try
+        {
+            var date = new DateTime((int)year, (int)month + 1, 1).AddDays(time.Day - 1 - (double)Days);
+            return new DateTimeOffset(date + time.TimeOfDay, time.Offset).AddHours(-Hours);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return DateTimeOffset.MinValue;
+        }
     }
 
     /// <summary>restic's form, e.g. <c>1y2m</c>, <c>0h</c> when zero.</summary>

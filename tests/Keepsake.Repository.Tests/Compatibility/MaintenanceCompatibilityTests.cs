@@ -222,6 +222,8 @@ public sealed class MaintenanceCompatibilityTests
         Assert.Equal(new DateTimeOffset(2025, 1, 30, 5, 0, 0, TimeSpan.FromHours(2)), RetentionDuration.Parse("1y2m1d5h").SubtractFrom(latest));
         Assert.Equal(new DateTimeOffset(2025, 12, 31, 10, 0, 0, TimeSpan.FromHours(2)), RetentionDuration.Parse("3m").SubtractFrom(latest));
         Assert.Equal(new RetentionDuration(0, 0, 2, 0), RetentionDuration.Parse("1d2d"));
+        Assert.Equal(DateTimeOffset.MinValue, RetentionDuration.Parse("3000y").SubtractFrom(latest));
+        Assert.Equal(DateTimeOffset.MinValue, RetentionDuration.Parse("2147483647d").SubtractFrom(latest));
         Assert.Throws<FormatException>(() => RetentionDuration.Parse("5"));
         Assert.Throws<FormatException>(() => RetentionDuration.Parse("5w"));
         Assert.Throws<FormatException>(() => RetentionDuration.Parse("d"));
