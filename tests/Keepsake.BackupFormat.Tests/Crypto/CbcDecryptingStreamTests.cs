@@ -22,6 +22,23 @@ public sealed class CbcDecryptingStreamTests
         }
     }
 
+    [Theory]
+    [InlineData(256 * 1024 - 16)]
+    [InlineData(256 * 1024)]
+    [InlineData(3 * 1024 * 1024 + 48)]
+    public void Read_LargeReadsOnTwoCores_SamePlaintextAsOneCore(int size)
+    {
+        var plain = RandomNumberGenerator.GetBytes(size);
+        var cipher = Encrypt(plain);
+        foreach (var readSize in new[] { 256 * 1024, 256 * 1024 + 17, 1 << 20, 4 << 20 })
+        {
+            using var twoCores = new CbcDecryptingStream(new MemoryStream(cipher), Key);
+            using var oneCore = new CbcDecryptingStream(new MemoryStream(cipher), Key, useTwoCores: false);
+            Assert.Equal(plain, ReadAll(twoCores, readSize));
+            Assert.Equal(plain, ReadAll(oneCore, readSize));
+        }
+    }
+
     [Fact]
     public void Read_SpanAndArrayOverloads_AgreeWithOpenSslCbc()
     {
