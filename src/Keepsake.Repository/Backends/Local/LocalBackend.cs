@@ -132,17 +132,9 @@ public sealed class LocalBackend : IBackend
 
             return buffer;
         }
-        catch (FileNotFoundException e)
-        {
-            throw new BackendNotFoundException(type, name, e);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new BackendNotFoundException(type, name, e);
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackendException)
         {
-            throw new BackendException($"Loading {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
+            throw LoadFailure(type, name, e);
         }
     }
 
@@ -168,17 +160,9 @@ public sealed class LocalBackend : IBackend
 
             return read;
         }
-        catch (FileNotFoundException e)
-        {
-            throw new BackendNotFoundException(type, name, e);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new BackendNotFoundException(type, name, e);
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BackendException)
         {
-            throw new BackendException($"Loading {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
+            throw LoadFailure(type, name, e);
         }
     }
 
@@ -261,6 +245,11 @@ public sealed class LocalBackend : IBackend
             throw new BackendException($"Removing {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
         }
     }
+
+    /// <summary>A read that failed: not found (a missing file or folder), else a permanent storage error naming the file.</summary>
+    private BackendException LoadFailure(FileType type, string name, Exception e) => e is FileNotFoundException or DirectoryNotFoundException
+        ? new BackendNotFoundException(type, name, e)
+        : new BackendException($"Loading {type} '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
 
     private static void TryDelete(string path)
     {
