@@ -26,7 +26,12 @@ internal static unsafe class OpenSslPoly1305
     {
         var f = Loaded!;
         t_context ??= new Context(f.CtxNew(f.Mac), f.CtxFree);
-        var ctx = t_context.Pointer;
+        return Compute(f, t_context.Pointer, key, message, tag);
+    }
+
+    /// <summary>One MAC with an initialised context: init with the key, update, final; false on any OpenSSL error.</summary>
+    private static bool Compute(Functions f, IntPtr ctx, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, Span<byte> tag)
+    {
         nuint written = 0;
         fixed (byte* k = key)
         fixed (byte* m = message)
@@ -118,16 +123,7 @@ internal static unsafe class OpenSslPoly1305
 
         try
         {
-            nuint written = 0;
-            fixed (byte* k = key)
-            fixed (byte* m = message)
-            fixed (byte* t = tag)
-            {
-                return f.Init(ctx, k, (nuint)key.Length, null) == 1
-                    && f.Update(ctx, m, (nuint)message.Length) == 1
-                    && f.Final(ctx, t, &written, (nuint)tag.Length) == 1
-                    && written == 16;
-            }
+            return Compute(f, ctx, key, message, tag);
         }
         finally
         {
