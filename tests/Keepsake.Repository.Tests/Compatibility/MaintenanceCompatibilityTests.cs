@@ -136,12 +136,8 @@ public sealed class MaintenanceCompatibilityTests
     public async Task ApplyPolicy_SnapshotsOverManyDays_KeepsWhatResticKeeps()
     {
         using var dir = new TempDirectory();
-        var repoPath = dir.Combine("repo");
-        var source = dir.Combine("source");
-        Directory.CreateDirectory(source);
-        File.WriteAllText(Path.Combine(source, "a.txt"), "a");
-        using var password = Secret.FromString(Restic.Password);
-        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, ResticCompatibilityTests.Fast);
+        var (repoPath, source) = (dir.Combine("repo"), dir.Combine("source"));
+        using var repo = await OneFileRepositoryAsync(repoPath, source);
         var start = new DateTimeOffset(2025, 12, 20, 8, 0, 0, TimeSpan.Zero);
         var offsetsHours = new[] { 0, 5, 26, 30, 50, 75, 100, 170, 200, 400, 800, 1500, 3000, 9000 };
         foreach (var h in offsetsHours)
@@ -161,12 +157,8 @@ public sealed class MaintenanceCompatibilityTests
     public async Task ApplyPolicy_HourlyAndWithin_KeepsWhatResticKeeps()
     {
         using var dir = new TempDirectory();
-        var repoPath = dir.Combine("repo");
-        var source = dir.Combine("source");
-        Directory.CreateDirectory(source);
-        File.WriteAllText(Path.Combine(source, "a.txt"), "a");
-        using var password = Secret.FromString(Restic.Password);
-        using var repo = await Repository.InitAsync(new LocalBackend(repoPath), password, ResticCompatibilityTests.Fast);
+        var (repoPath, source) = (dir.Combine("repo"), dir.Combine("source"));
+        using var repo = await OneFileRepositoryAsync(repoPath, source);
 
         // Local times with their offsets (buckets are taken in each snapshot's own offset), several in
         // one hour, an hour boundary crossed only in UTC, the days before a month end (one month before
@@ -231,6 +223,15 @@ public sealed class MaintenanceCompatibilityTests
     }
 
     /// <summary>The IDs restic's <c>forget --dry-run --json</c> keeps with these options.</summary>
+    /// <summary>A new repository at <paramref name="repoPath"/> (restic's test password) and a one-file folder to back up.</summary>
+    private static async Task<Repository> OneFileRepositoryAsync(string repoPath, string source)
+    {
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "a.txt"), "a");
+        using var password = Secret.FromString(Restic.Password);
+        return await Repository.InitAsync(new LocalBackend(repoPath), password, ResticCompatibilityTests.Fast);
+    }
+
     private static List<string> ResticKeeps(string repoPath, params string[] options)
     {
         var output = Restic.Run(repoPath, ["--no-lock", "forget", "--dry-run", "--json", .. options]).EnsureSuccess("restic forget --dry-run").StandardOutput;
