@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Keepsake.Repository.Internal;
 
 namespace Keepsake.Repository.Crypto;
 
@@ -14,7 +15,7 @@ internal static unsafe class OpenSslPoly1305
     private static readonly Functions? Loaded = Load();
 
     [ThreadStatic]
-    private static Context? t_context;
+    private static NativeContext? t_context;
 
     public static bool IsAvailable => Loaded is not null;
 
@@ -25,7 +26,7 @@ internal static unsafe class OpenSslPoly1305
     public static bool TryCompute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, Span<byte> tag)
     {
         var f = Loaded!;
-        t_context ??= new Context(f.CtxNew(f.Mac), f.CtxFree);
+        t_context ??= new NativeContext(f.CtxNew(f.Mac), p => f.CtxFree(p), "OpenSSL");
         return Compute(f, t_context.Pointer, key, message, tag);
     }
 
@@ -144,21 +145,5 @@ internal static unsafe class OpenSslPoly1305
         public required delegate* unmanaged<IntPtr, byte*, nuint, int> Update { get; init; }
 
         public required delegate* unmanaged<IntPtr, byte*, nuint*, nuint, int> Final { get; init; }
-    }
-
-    /// <summary>A thread's MAC context, freed when the thread's reference to it is collected.</summary>
-    private sealed class Context
-    {
-        private readonly delegate* unmanaged<IntPtr, void> _free;
-
-        public Context(IntPtr pointer, delegate* unmanaged<IntPtr, void> free)
-        {
-            Pointer = pointer != IntPtr.Zero ? pointer : throw new OutOfMemoryException("OpenSSL could not allocate a MAC context.");
-            _free = free;
-        }
-
-        ~Context() => _free(Pointer);
-
-        public IntPtr Pointer { get; }
     }
 }

@@ -14,10 +14,10 @@ internal static unsafe class NativeZstd
     private static readonly Functions? Loaded = Load();
 
     [ThreadStatic]
-    private static Context? t_compressor;
+    private static NativeContext? t_compressor;
 
     [ThreadStatic]
-    private static Context? t_decompressor;
+    private static NativeContext? t_decompressor;
 
     /// <summary>Whether the system library was found (and <c>KEEPSAKE_ZSTD=managed</c> does not turn it off).</summary>
     public static bool IsAvailable => Loaded is not null;
@@ -28,7 +28,7 @@ internal static unsafe class NativeZstd
     public static int Compress(ReadOnlySpan<byte> data, Span<byte> destination, int level)
     {
         var f = Loaded!;
-        t_compressor ??= new Context(f.CreateCCtx(), f.FreeCCtx);
+        t_compressor ??= new NativeContext(f.CreateCCtx(), p => f.FreeCCtx(p), "zstd");
         nuint n;
         fixed (byte* src = data)
         fixed (byte* dst = destination)
@@ -45,7 +45,7 @@ internal static unsafe class NativeZstd
     public static bool TryDecompress(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         var f = Loaded!;
-        t_decompressor ??= new Context(f.CreateDCtx(), f.FreeDCtx);
+        t_decompressor ??= new NativeContext(f.CreateDCtx(), p => f.FreeDCtx(p), "zstd");
         nuint n;
         fixed (byte* src = data)
         fixed (byte* dst = destination)
@@ -129,21 +129,5 @@ internal static unsafe class NativeZstd
         public required delegate* unmanaged<IntPtr, byte*, nuint, byte*, nuint, nuint> DecompressDCtx { get; init; }
 
         public required delegate* unmanaged<byte*, nuint, ulong> GetFrameContentSize { get; init; }
-    }
-
-    /// <summary>A thread's zstd context, freed when the thread's reference to it is collected.</summary>
-    private sealed class Context
-    {
-        private readonly delegate* unmanaged<IntPtr, nuint> _free;
-
-        public Context(IntPtr pointer, delegate* unmanaged<IntPtr, nuint> free)
-        {
-            Pointer = pointer != IntPtr.Zero ? pointer : throw new OutOfMemoryException("zstd could not allocate a context.");
-            _free = free;
-        }
-
-        ~Context() => _free(Pointer);
-
-        public IntPtr Pointer { get; }
     }
 }
