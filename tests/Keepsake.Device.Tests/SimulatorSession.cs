@@ -63,6 +63,9 @@ internal sealed class SimulatorSession : IAsyncDisposable
         BuiltInPhone.Write(phone, "AppDomain-com.example.app", "Documents/a.txt", "app data"u8.ToArray());
     }
 
+    /// <summary>The folder a host tool backs up into (<c>Root/backup</c>), created.</summary>
+    public string BackupTarget() => Directory.CreateDirectory(System.IO.Path.Combine(Root, "backup")).FullName;
+
     public ToolResult Run(string tool, params string[] arguments) =>
         ExternalTool.Run(tool, arguments, TimeSpan.FromSeconds(90), Environment);
 

@@ -115,8 +115,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_FullBackup_ReaderSeesPhoneFilesByteIdentical()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         var result = session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
         Assert.Contains("Backup Successful", result.StandardOutput, StringComparison.Ordinal);
         AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
@@ -126,8 +125,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_BuiltInPhone_BackupHoldsSmsDb()
     {
         await using var session = await SimulatorSession.StartAsync(fillPhone: Keepsake.Device.Simulator.Phone.BuiltInPhone.Generate);
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
         AssertBackupMatchesPhone(Path.Combine(target, session.Host.Udid), session.PhoneFolder, null);
         using var backup = BackupFolder.Open(Path.Combine(target, session.Host.Udid));
@@ -138,8 +136,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_Incremental_SendsOnlyChangedFiles()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         var full = session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
         var folder = Path.Combine(target, session.Host.Udid);
         var unchanged = Services.MobileBackup2.MobileBackup2ClientTests.BlobPath(folder, "HomeDomain", "Library/SMS/sms.db");
@@ -165,8 +162,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_EncryptionOn_BackupDecryptsWithPassword()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         var on = session.Run("idevicebackup2", "encryption", "on", "s3cret-pw", target).EnsureSuccess("idevicebackup2 encryption on");
         Assert.Contains("enabled successfully", on.StandardOutput, StringComparison.Ordinal);
         session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup (encrypted)");
@@ -177,8 +173,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_EncryptedIncremental_SendsOnlyChangedFilesAndDecrypts()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "encryption", "on", "s3cret-pw", target).EnsureSuccess("idevicebackup2 encryption on");
         var full = session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full (encrypted)");
         var folder = Path.Combine(target, session.Host.Udid);
@@ -205,8 +200,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_Backup_InfoPlistListsThePhonesAppsFromInstallationProxy()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
 
         // libimobiledevice's installation_proxy and springboardservices clients read the simulated phone's apps.
@@ -222,8 +216,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_Restore_ChangesPhoneFolder()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
         var notes = Path.Combine(session.PhoneFolder, "HomeDomain", "Library", "Notes", "notes.txt");
         File.WriteAllText(notes, "changed after the backup\n");
@@ -240,8 +233,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_Restore_LeavesInfoPlistAppsForThePhoneUnlessSkipApps()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
         var infoPath = Path.Combine(target, session.Host.Udid, "Info.plist");
         var info = Keepsake.Plist.PlistReader.ReadFile(infoPath).AsDictionary();
@@ -262,8 +254,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_List_PrintsBackupFiles()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "backup", "--full", target).EnsureSuccess("idevicebackup2 backup --full");
         var list = session.Run("idevicebackup2", "list", target).EnsureSuccess("idevicebackup2 list");
         Assert.Contains("HomeDomain,Library/SMS/sms.db,", list.StandardOutput, StringComparison.Ordinal);
@@ -273,8 +264,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_EncryptionOff_NextBackupIsPlain()
     {
         await using var session = await SimulatorSession.StartAsync();
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         session.Run("idevicebackup2", "encryption", "on", "pw", target).EnsureSuccess("idevicebackup2 encryption on");
         var off = session.Run("idevicebackup2", "encryption", "off", "pw", target).EnsureSuccess("idevicebackup2 encryption off");
         Assert.Contains("disabled successfully", off.StandardOutput, StringComparison.Ordinal);
@@ -286,8 +276,7 @@ public sealed class DebianToolsTests
     public async Task Idevicebackup2_PhoneLocked_FailsWithoutHanging()
     {
         await using var session = await SimulatorSession.StartAsync(new Keepsake.Device.Simulator.SimulatorFaults { PasscodeLocked = true });
-        var target = Path.Combine(session.Root, "backup");
-        Directory.CreateDirectory(target);
+        var target = session.BackupTarget();
         var result = session.Run("idevicebackup2", "backup", "--full", target);
         Assert.NotEqual(0, result.ExitCode);
     }
