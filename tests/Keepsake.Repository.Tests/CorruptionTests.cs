@@ -8,6 +8,15 @@ namespace Keepsake.Repository.Tests;
 
 public sealed class CorruptionTests
 {
+    /// <summary>Loses every index file, as a damaged disk or a careless copy might.</summary>
+    private static async Task RemoveAllIndexFilesAsync(IBackend backend)
+    {
+        foreach (var name in await ListAsync(backend, FileType.Index))
+        {
+            await backend.RemoveAsync(FileType.Index, name);
+        }
+    }
+
     private static async Task<(MemoryBackend Backend, Repository Repo, BackupResult Result, TempDirectory Dir)> CreateAsync()
     {
         var dir = new TempDirectory();
@@ -81,10 +90,7 @@ public sealed class CorruptionTests
         var (backend, repo, _, dir) = await CreateAsync();
         using var __ = dir;
         using var ___ = repo;
-        foreach (var name in await ListAsync(backend, FileType.Index))
-        {
-            await backend.RemoveAsync(FileType.Index, name);
-        }
+        await RemoveAllIndexFilesAsync(backend);
 
         repo.InvalidateIndex();
         var check = await repo.CheckAsync();
@@ -99,10 +105,7 @@ public sealed class CorruptionTests
         var (backend, repo, result, dir) = await CreateAsync();
         using var _ = dir;
         using var __ = repo;
-        foreach (var name in await ListAsync(backend, FileType.Index))
-        {
-            await backend.RemoveAsync(FileType.Index, name);
-        }
+        await RemoveAllIndexFilesAsync(backend);
 
         // A fresh open, as a user would after losing the index files: the snapshot still restores whole.
         using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
@@ -126,10 +129,7 @@ public sealed class CorruptionTests
         using var __ = repo;
         var index = await repo.GetIndexAsync();
         var lostPack = index.Packs.First(p => p.Value.All(b => b.Type == BlobType.Data));
-        foreach (var name in await ListAsync(backend, FileType.Index))
-        {
-            await backend.RemoveAsync(FileType.Index, name);
-        }
+        await RemoveAllIndexFilesAsync(backend);
 
         await backend.RemoveAsync(FileType.Pack, lostPack.Key.ToString());
         using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
