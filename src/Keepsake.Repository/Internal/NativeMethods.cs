@@ -15,7 +15,7 @@ internal static unsafe partial class NativeMethods
     private const int OCloseOnExec = 0x80000; // Linux O_CLOEXEC.
     private const int FGetFlags = 3; // F_GETFL
     private const int FSetFlags = 4; // F_SETFL
-    private const int DirentNameOffset = 19; // glibc struct dirent64 on 64-bit: ino 8, off 8, reclen 2, type 1, name.
+    private const int DirentNameOffset = 19; // struct dirent on 64-bit glibc and musl: ino 8, off 8, reclen 2, type 1, name.
 
     private static bool IsLinux64 => OperatingSystem.IsLinux()
         && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
@@ -143,8 +143,21 @@ internal static unsafe partial class NativeMethods
         var names = new List<string>();
         try
         {
-            while (ReadDir(dir) is var entry && entry != 0)
+            while (true)
             {
+                // NULL is both the end and an error: errno (cleared before each call) tells them apart.
+                var entry = ReadDir(dir);
+                if (entry == 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != 0)
+                    {
+                        throw new IOException($"Listing the folder '{path}' failed (errno {errno}).");
+                    }
+
+                    break;
+                }
+
                 var name = new ReadOnlySpan<byte>((byte*)entry + DirentNameOffset, 256);
                 name = name[..name.IndexOf((byte)0)];
                 if (name is [(byte)'.'] or [(byte)'.', (byte)'.'])
@@ -185,7 +198,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "fdopendir")]
     private static partial nint FdOpenDir(int fd);
 
-    [LibraryImport("libc", EntryPoint = "readdir64")]
+    // readdir, not readdir64: musl has only the first, and on 64-bit glibc both return the same struct.
+    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
     private static partial nint ReadDir(nint dir);
 
     [LibraryImport("libc", EntryPoint = "closedir")]
