@@ -65,16 +65,28 @@ public sealed class MessagesExporter
             : token => reader.ReadMessages(conversations, options.Filter, token);
 
         // Reading runs a few hundred messages ahead on a thread of its own.
-        var stream = PrefetchingEnumerator<Message>.Start(source, cancellationToken: cancellationToken);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            if (interleaved)
+            var stream = PrefetchingEnumerator<Message>.Start(source, cancellationToken: cancellationToken);
+            await using (stream.ConfigureAwait(false))
             {
-                await run.WriteInterleavedAsync(reading, hasOrphans!, stream, cancellationToken).ConfigureAwait(false);
+                if (interleaved)
+                {
+                    await run.WriteInterleavedAsync(reading, hasOrphans!, stream, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await run.WriteByConversationAsync(conversations, stream, cancellationToken).ConfigureAwait(false);
+                }
             }
-            else
+        }
+        finally
+        {
+            // The orphans question has a connection of its own to the database (perhaps a decrypted temporary copy,
+            // deleted when the export ends): a failed export still waits for it, and observes what it threw.
+            if (hasOrphans is not null)
             {
-                await run.WriteByConversationAsync(conversations, stream, cancellationToken).ConfigureAwait(false);
+                await hasOrphans.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
         }
 
