@@ -21,10 +21,14 @@ public static class MessagesInICloudCheck
     public const string RemovedFromBackupKey = "CloudKitIsRemovedFromBackup";
     public const string MessagesPath = "Library/SMS/sms.db";
 
-    /// <summary>A preferences file larger than this is not a preferences file.</summary>
-    private const long MaxPreferencesBytes = 4 << 20;
+    /// <summary>A preferences file larger than 4 MiB is not a preferences file.</summary>
+    private static readonly PlistReaderOptions PreferencesLimit = new() { MaxInputBytes = 4 << 20 };
 
-    /// <summary>Reads the backup's Messages preferences and message database; never throws for their content.</summary>
+    /// <summary>
+    /// Reads the backup's Messages preferences, and when Messages in iCloud is on, counts the messages in its
+    /// message database (<see cref="MessagesInICloudReport.MessagesInBackup"/> stays null otherwise); never throws
+    /// for their content.
+    /// </summary>
     public static MessagesInICloudReport Inspect(IBackupFileSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -45,9 +49,11 @@ public static class MessagesInICloudCheck
             }
         }
 
+        // The count only matters to the notice: the database (perhaps gigabytes, perhaps encrypted) is copied
+        // and opened only when Messages in iCloud is on.
         var database = source.FindEntry(PreferencesDomain, MessagesPath);
         long? messages = null;
-        if (database is { Kind: BackupEntryKind.File })
+        if (enabled == true && database is { Kind: BackupEntryKind.File })
         {
             try
             {
@@ -89,25 +95,7 @@ public static class MessagesInICloudCheck
 
     private static PlistDictionary? ReadPlist(IBackupFileSource source, BackupEntry entry)
     {
-        if (entry.Size > MaxPreferencesBytes)
-        {
-            throw new InvalidDataException($"{entry.Domain}/{entry.RelativePath} is {entry.Size} bytes, too large for a preferences file");
-        }
-
         using var stream = source.OpenRead(entry);
-        using var memory = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            if (memory.Length + read > MaxPreferencesBytes)
-            {
-                throw new InvalidDataException($"{entry.Domain}/{entry.RelativePath} is too large for a preferences file");
-            }
-
-            memory.Write(buffer, 0, read);
-        }
-
-        return PlistReader.Read(memory.ToArray()) as PlistDictionary;
+        return PlistReader.Read(stream, PreferencesLimit) as PlistDictionary;
     }
 }

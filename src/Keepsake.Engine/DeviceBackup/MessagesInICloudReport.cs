@@ -14,7 +14,10 @@ public sealed record MessagesInICloudReport
     /// <summary>Whether the backup holds the message database (<c>HomeDomain/Library/SMS/sms.db</c>).</summary>
     public bool HasMessageDatabase { get; init; }
 
-    /// <summary>Rows in the message database's <c>message</c> table; null when there is no readable database.</summary>
+    /// <summary>
+    /// With Messages in iCloud on: rows in the message database's <c>message</c> table; null when there is no
+    /// readable database, or when Messages in iCloud is off (the database is then not opened).
+    /// </summary>
     public long? MessagesInBackup { get; init; }
 
     /// <summary>Why the check could not be made, when <see cref="Enabled"/> is null.</summary>

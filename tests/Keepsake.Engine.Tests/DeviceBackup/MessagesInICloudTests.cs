@@ -1,3 +1,4 @@
+using Keepsake.BackupFormat;
 using Keepsake.Device.Simulator;
 using Keepsake.Device.Simulator.Phone;
 using Keepsake.Device.Transport;
@@ -7,6 +8,7 @@ using Keepsake.Engine.Vault;
 using Keepsake.Plist;
 using Keepsake.Primitives;
 using Keepsake.TestKit;
+using Microsoft.Data.Sqlite;
 
 namespace Keepsake.Engine.Tests.DeviceBackup;
 
@@ -46,7 +48,27 @@ public sealed class MessagesInICloudTests
         Assert.False(result.MessagesInICloud.Enabled);
         Assert.Null(result.MessagesInICloud.Notice);
         Assert.True(result.MessagesInICloud.HasMessageDatabase);
-        Assert.Equal(9, result.MessagesInICloud.MessagesInBackup);
+        // The check leaves the database alone when the setting is off; the snapshot holds all 9 messages.
+        Assert.Null(result.MessagesInICloud.MessagesInBackup);
+        using var source = SnapshotBackupSource.Open(repository, result.Snapshot);
+        Assert.Equal(9, CountMessages(source));
+    }
+
+    private static long CountMessages(IBackupFileSource source)
+    {
+        using var temp = new TempDirectory();
+        var copy = temp.Combine("sms.db");
+        using (var input = source.OpenRead(source.FindEntry("HomeDomain", "Library/SMS/sms.db")!))
+        using (var output = File.Create(copy))
+        {
+            input.CopyTo(output);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM message";
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]
