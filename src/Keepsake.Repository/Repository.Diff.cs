@@ -48,7 +48,7 @@ public sealed partial class Repository
 
                 if (mod.Length > 0)
                 {
-                    changes.Add(new SnapshotChange(shown, mod));
+                    changes.Add(new SnapshotChange(shown, mod, FileSize(nodeB)));
                 }
 
                 if (nodeA is { Type: NodeType.Dir, Subtree: { } sa } && nodeB is { Type: NodeType.Dir, Subtree: { } sb } && sa != sb)
@@ -60,7 +60,7 @@ public sealed partial class Repository
             {
                 var node = inA ? nodeA! : nodeB!;
                 var modifier = inA ? "-" : "+";
-                changes.Add(new SnapshotChange(node.Type == NodeType.Dir ? path + "/" : path, modifier));
+                changes.Add(new SnapshotChange(node.Type == NodeType.Dir ? path + "/" : path, modifier, FileSize(node)));
                 if (node is { Type: NodeType.Dir, Subtree: { } sub })
                 {
                     await ListAllAsync(changes, modifier, path, sub, cancellationToken).ConfigureAwait(false);
@@ -75,13 +75,15 @@ public sealed partial class Repository
         foreach (var node in tree.Nodes)
         {
             var path = Join(prefix, node.Name);
-            changes.Add(new SnapshotChange(node.Type == NodeType.Dir ? path + "/" : path, modifier));
+            changes.Add(new SnapshotChange(node.Type == NodeType.Dir ? path + "/" : path, modifier, FileSize(node)));
             if (node is { Type: NodeType.Dir, Subtree: { } sub })
             {
                 await ListAllAsync(changes, modifier, path, sub, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    private static long FileSize(Node node) => node.Type == NodeType.File ? (long)node.Size : 0;
 
     private static string Join(string prefix, string name) => prefix.EndsWith('/') ? prefix + name : prefix + "/" + name;
 }

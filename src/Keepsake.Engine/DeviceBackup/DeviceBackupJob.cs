@@ -77,7 +77,7 @@ public static class DeviceBackupJob
         if (previous is not null)
         {
             changes = await repository.DiffAsync(previous, stored.Snapshot, cancellationToken).ConfigureAwait(false);
-            summary = await BackupChangeSummary.ComputeAsync(repository, previous, stored.Snapshot, changes, cancellationToken).ConfigureAwait(false);
+            summary = BackupChangeSummary.Compute(changes);
         }
 
         progress?.Report(new DeviceBackupProgress(DeviceBackupStage.Done, 0, 0, 100));
