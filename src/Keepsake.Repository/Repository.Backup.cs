@@ -332,7 +332,7 @@ public sealed partial class Repository
         private void Report(string path)
         {
             var processed = Interlocked.Increment(ref _filesProcessed);
-            _progress?.Report(new BackupProgress(processed, BytesRead, Saver.BytesAdded, path));
+            _progress?.Report(new BackupProgress(processed, BytesRead, Saver.BytesAdded, path, TotalBytes));
         }
 
         private async Task<ObjectId> SaveTreeAsync(Tree tree)

@@ -122,27 +122,22 @@ public static class DeviceBackupJob
         }
 
         progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, 0, 0, 0) { TotalFiles = totalFiles, TotalBytes = totalBytes });
+        // The vault reports each file as it is done, from several threads: one report at a time goes on, with the
+        // highest counts seen (a late report never moves the bar back).
+        var gate = new Lock();
         long done = 0, bytes = 0;
-        // The vault reports each file as it is done (from several threads): unchanged files are not
-        // read again, so their size is taken from the file, to count every byte of the copy.
         var relay = new SynchronousProgress<BackupProgress>(p =>
         {
-            long size = 0;
-            try
+            lock (gate)
             {
-                size = p.CurrentPath is null ? 0 : new FileInfo(p.CurrentPath).Length;
+                done = Math.Max(done, p.FilesProcessed);
+                bytes = Math.Max(bytes, p.SizeProcessed);
+                progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, done, bytes, totalBytes == 0 ? 100 : Math.Min(100, 100.0 * bytes / totalBytes))
+                {
+                    TotalFiles = totalFiles,
+                    TotalBytes = totalBytes,
+                });
             }
-            catch (IOException)
-            {
-            }
-
-            var files = Interlocked.Increment(ref done);
-            var sum = Interlocked.Add(ref bytes, size);
-            progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, files, sum, totalBytes == 0 ? 100 : Math.Min(100, 100.0 * sum / totalBytes))
-            {
-                TotalFiles = totalFiles,
-                TotalBytes = totalBytes,
-            });
         });
         return await ImportJob.RunAsync(repository, workingCopy, relay, cancellationToken).ConfigureAwait(false);
     }

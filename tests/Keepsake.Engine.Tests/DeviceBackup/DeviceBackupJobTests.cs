@@ -98,6 +98,7 @@ public sealed class DeviceBackupJobTests
         Assert.Equal(copyFiles.Sum(f => new FileInfo(f).Length), storing[0].TotalBytes);
         Assert.Equal(storing[0].TotalFiles, storing.Max(r => r.Files));
         Assert.Equal(storing[0].TotalBytes, storing.Max(r => r.Bytes));
+        Assert.True(storing.Zip(storing.Skip(1)).All(p => p.Second.Bytes >= p.First.Bytes && p.Second.Files >= p.First.Files), "stored files and bytes never go down");
     }
 
     [Fact]
