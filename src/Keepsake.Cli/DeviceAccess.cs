@@ -118,7 +118,7 @@ internal sealed class DeviceAccess : IAsyncDisposable
             throw new NoDeviceException($"the iPhone at {address} is {found}, not {udid}.");
         }
 
-        var records = new PairRecordFolder(PairRecordFolder());
+        var records = new PairRecordStore(PairRecordFolder());
         if (!records.Has(found))
         {
             var fromUsbmuxd = await TryReadUsbmuxdPairRecordAsync(found, cancellationToken);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keepsake.Device.Lockdown;
+using Keepsake.Device.Transport;
 using Keepsake.Plist;
 
 namespace Keepsake.Cli.Commands;
@@ -20,7 +21,7 @@ internal static class PairCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var devices = new DeviceAccess();
-            var records = new PairRecordFolder(DeviceAccess.PairRecordFolder());
+            var records = new PairRecordStore(DeviceAccess.PairRecordFolder());
             foreach (var connector in await devices.ConnectAsync(parse.GetValue(udid), null, parse.GetValue(simulator), cancellationToken))
             {
                 await using (var lockdown = await LockdownClient.ConnectAsync(connector, cancellationToken: cancellationToken))

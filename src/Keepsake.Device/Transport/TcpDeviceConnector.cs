@@ -11,7 +11,7 @@ namespace Keepsake.Device.Transport;
 public sealed class TcpDeviceConnector(IPAddress address, string udid, string pairRecordFolder) : IDeviceConnector
 {
     private readonly IPAddress _address = address ?? throw new ArgumentNullException(nameof(address));
-    private readonly string _folder = pairRecordFolder ?? throw new ArgumentNullException(nameof(pairRecordFolder));
+    private readonly PairRecordStore _records = new(pairRecordFolder);
 
     public string Udid { get; } = string.IsNullOrEmpty(udid) ? throw new ArgumentException("A UDID is required.", nameof(udid)) : udid;
 
@@ -30,31 +30,21 @@ public sealed class TcpDeviceConnector(IPAddress address, string udid, string pa
         }
     }
 
-    public async Task<byte[]?> ReadPairRecordAsync(CancellationToken cancellationToken = default)
-    {
-        var path = RecordPath();
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
-    }
+    public Task<byte[]?> ReadPairRecordAsync(CancellationToken cancellationToken = default) => _records.ReadAsync(Udid, cancellationToken);
 
-    public async Task SavePairRecordAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken = default)
-    {
-        Directory.CreateDirectory(_folder);
-        await OwnerOnlyFile.WriteAsync(RecordPath(), record, cancellationToken).ConfigureAwait(false);
-    }
+    public Task SavePairRecordAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken = default) => _records.SaveAsync(Udid, record, cancellationToken);
 
     public async Task<string> ReadSystemBuidAsync(CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(_folder, "SystemBUID");
+        var path = Path.Combine(_records.Folder, "SystemBUID");
         if (File.Exists(path))
         {
             return (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
         }
 
-        Directory.CreateDirectory(_folder);
+        _records.CreateFolder();
         var buid = Guid.NewGuid().ToString("D").ToUpperInvariant();
         await OwnerOnlyFile.WriteAsync(path, System.Text.Encoding.ASCII.GetBytes(buid), cancellationToken).ConfigureAwait(false);
         return buid;
     }
-
-    private string RecordPath() => new Keepsake.Primitives.SafePath(_folder).Resolve(Udid + ".plist");
 }
