@@ -25,9 +25,6 @@ public sealed class PdfFonts
     /// <summary>Whether TrueType fonts are embedded.</summary>
     public bool IsEmbedded => Regular.Count > 0;
 
-    /// <summary>The fonts' names, for messages: "DejaVuSansMono, DejaVuSans" or "Courier (standard)".</summary>
-    public string Description => IsEmbedded ? string.Join(", ", Regular.Select(f => f.PostScriptName)) : "Courier (standard)";
-
     internal IReadOnlyList<TrueTypeFont> Regular { get; }
 
     internal IReadOnlyList<TrueTypeFont> Bold { get; }

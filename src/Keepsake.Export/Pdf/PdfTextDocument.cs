@@ -438,24 +438,8 @@ public sealed class PdfTextDocument : IDisposable
         var number = _pageIds.Count + 1;
         var footer = $"Page {number}";
         _content.Append(CultureInfo.InvariantCulture, $"BT {(PageWidth / 2) - (Measure(footer, bold: false) / 2):0.##} {Margin / 2:0.##} Td ").Append(Show(footer, bold: false)).Append("ET\n");
-        var raw = Encoding.Latin1.GetBytes(_content.ToString());
-        byte[] compressed;
-        using (var buffer = new MemoryStream())
-        {
-            using (var z = new ZLibStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                z.Write(raw);
-            }
-
-            compressed = buffer.ToArray();
-        }
-
         var contentId = NewId();
-        BeginObject(contentId);
-        WriteRaw($"<< /Length {compressed.Length} /Filter /FlateDecode >>\nstream\n");
-        _output.Write(compressed);
-        _position += compressed.Length;
-        WriteRaw("\nendstream\nendobj\n");
+        WriteStream(contentId, Encoding.Latin1.GetBytes(_content.ToString()), null, CompressionLevel.Fastest);
         var pageId = NewId();
         WriteObject(pageId, $"<< /Type /Page /Parent {PagesId} 0 R /MediaBox [0 0 {PageWidth:0.##} {PageHeight:0.##}] /Resources << /Font << {string.Join(' ', _pageFonts.Select(f => $"/{f.Key} {f.Value} 0 R"))} >> >> /Contents {contentId} 0 R >>");
         _pageIds.Add(pageId);
@@ -529,12 +513,13 @@ public sealed class PdfTextDocument : IDisposable
         return new string(tag);
     }
 
-    private void WriteStream(int id, byte[] data, string? extra)
+    /// <summary>A Flate-compressed stream object (page contents at the fastest level; fonts and maps at the smallest).</summary>
+    private void WriteStream(int id, byte[] data, string? extra, CompressionLevel level = CompressionLevel.Optimal)
     {
         byte[] compressed;
         using (var buffer = new MemoryStream())
         {
-            using (var z = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+            using (var z = new ZLibStream(buffer, level, leaveOpen: true))
             {
                 z.Write(data);
             }

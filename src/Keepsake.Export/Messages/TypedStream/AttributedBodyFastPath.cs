@@ -42,13 +42,13 @@ internal ref struct AttributedBodyFastPath
     private AttributedBody? Body()
     {
         // Header: streamer version 4, "streamtyped", the system version.
-        if (!Byte(out var version) || version != TypedStreamTag.StreamerVersion || !Byte(out var signatureLength) || signatureLength != 11
-            || _data.Length - _position < 11 || !_data.Slice(_position, 11).SequenceEqual("streamtyped"u8))
+        if (!Byte(out var version) || version != TypedStreamTag.StreamerVersion || !Byte(out var signatureLength) || signatureLength != TypedStreamTag.LittleEndianSignature.Length
+            || _data.Length - _position < signatureLength || !_data.Slice(_position, signatureLength).SequenceEqual(TypedStreamTag.LittleEndianSignature))
         {
             return null;
         }
 
-        _position += 11;
+        _position += signatureLength;
         if (!Byte(out var head) || !Integer(head, signed: true, out _))
         {
             return null;

@@ -73,9 +73,9 @@ public ref struct TypedStreamReader
 
         var signatureLength = ReadRawByte();
         var signature = ReadBytes(signatureLength);
-        if (!signature.SequenceEqual("streamtyped"u8))
+        if (!signature.SequenceEqual(TypedStreamTag.LittleEndianSignature))
         {
-            if (signature.SequenceEqual("typedstream"u8))
+            if (signature.SequenceEqual(TypedStreamTag.BigEndianSignature))
             {
                 throw new TypedStreamException("big-endian typedstreams are not supported", 2);
             }

@@ -40,8 +40,8 @@ internal static class TypedStreamTag
     public const byte StreamerVersion = 4;
 
     /// <summary>Signature of a little-endian stream.</summary>
-    public const string LittleEndianSignature = "streamtyped";
+    public static ReadOnlySpan<byte> LittleEndianSignature => "streamtyped"u8;
 
     /// <summary>Signature of a big-endian stream (not supported: iMessage never writes it).</summary>
-    public const string BigEndianSignature = "typedstream";
+    public static ReadOnlySpan<byte> BigEndianSignature => "typedstream"u8;
 }
