@@ -94,7 +94,7 @@ internal static class ErrorReporter
                 return (ExitCodes.NotFound, notFound.Message);
             case IOException io when IsDiskFull(io):
                 return (ExitCodes.DiskFull, $"the disk is full: {io.Message}");
-            case IOException io when IsConnectionLost(io):
+            case IOException io when DeviceDisconnectedException.IsDisconnect(io):
                 return (ExitCodes.DeviceError, $"the connection to the iPhone was lost ({io.Message}). {Reconnect}");
             case UnauthorizedAccessException denied:
                 return (ExitCodes.Failure, $"permission denied: {denied.Message}");
@@ -109,20 +109,6 @@ internal static class ErrorReporter
     private const long WrongOldBackupPassword = 207;
 
     private const string Reconnect = "Reconnect the iPhone (check the cable or Wi-Fi), unlock it and run the command again; a backup resumes where it stopped.";
-
-    /// <summary>A socket error under an I/O error: the phone's connection (usbmuxd tunnel or Wi-Fi) broke.</summary>
-    private static bool IsConnectionLost(IOException exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static bool IsDiskFull(IOException exception)
     {

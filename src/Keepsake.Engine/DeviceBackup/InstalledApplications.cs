@@ -1,7 +1,6 @@
 using Keepsake.Device.Lockdown;
 using Keepsake.Device.Services.InstallationProxy;
 using Keepsake.Device.Services.SpringBoard;
-using Keepsake.Device.Transport;
 using Keepsake.Plist;
 
 namespace Keepsake.Engine.DeviceBackup;
@@ -95,5 +94,5 @@ internal static class InstalledApplications
     /// <summary>A missing service or a failed answer is not worth failing the backup for (idevicebackup2 carries on too).</summary>
     private static bool IsTolerated(Exception exception, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
-        && exception is LockdownException or InstallationProxyException or DeviceProtocolException or TimeoutException or IOException;
+        && exception is IOException or TimeoutException; // LockdownException, InstallationProxyException, DeviceProtocolException among them
 }
