@@ -33,9 +33,10 @@ internal static class CommandLine
                      ForgetCommand.Create(),
                      PruneCommand.Create(),
                      CopyCommand.Create(),
+                     HelpCommand.Create(Build),
                  })
         {
-            command.Description += Environment.NewLine + Environment.NewLine + ExitCodes.HelpText;
+            command.Description += HelpExamples.Section(command.Name) + Environment.NewLine + Environment.NewLine + ExitCodes.HelpPointer;
             root.Subcommands.Add(command);
         }
 
@@ -54,6 +55,11 @@ internal static class CommandLine
         try
         {
             var parse = Build().Parse(args);
+            if (parse.Errors.Count > 0 && !RequestsHelp(parse))
+            {
+                return UsageReporter.Report(parse, Console.Error);
+            }
+
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
             return parse.InvokeAsync(configuration, cancellation.Token).GetAwaiter().GetResult();
         }
@@ -66,4 +72,7 @@ internal static class CommandLine
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>--help wins over other errors on the line, as System.CommandLine's own help action would.</summary>
+    private static bool RequestsHelp(ParseResult parse) => parse.Action is System.CommandLine.Help.HelpAction;
 }

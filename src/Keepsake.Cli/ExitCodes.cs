@@ -1,8 +1,12 @@
+using System.Globalization;
+using System.Text;
+
 namespace Keepsake.Cli;
 
 /// <summary>
 /// Every exit code keepsake returns, in one place. <see cref="ErrorReporter"/> is the only code that
-/// chooses one for an error; each command's help lists them (see <see cref="HelpText"/>).
+/// chooses one for an error. <c>keepsake help exit-codes</c> prints <see cref="Table"/>; the README's and
+/// the docs' tables are <see cref="ToMarkdown"/> (a test keeps them equal).
 /// </summary>
 internal static class ExitCodes
 {
@@ -48,22 +52,49 @@ internal static class ExitCodes
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 
-    /// <summary>The table printed at the end of every command's help.</summary>
-    public const string HelpText = """
-        Exit codes:
-          0    success
-          1    unexpected failure
-          2    wrong usage
-          3    finished, but some items could not be processed
-          4    backup, snapshot, file or device not found
-          5    corrupt or unreadable data
-          6    disk full
-          10   no vault at that location
-          11   vault locked by another operation
-          12   wrong password
-          13   password needed but none available
-          20   no iPhone connected
-          21   iPhone refused or failed
-          130  interrupted
-        """;
+    /// <summary>Each code with its meaning, in ascending order: the one source of every printed table.</summary>
+    public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
+    [
+        (Success, "success"),
+        (Failure, "unexpected failure"),
+        (Usage, "wrong usage (unknown command or option, bad value)"),
+        (Partial, "finished, but some items could not be processed"),
+        (NotFound, "backup, snapshot, file or device not found"),
+        (CorruptData, "corrupt or unreadable data"),
+        (DiskFull, "disk full"),
+        (VaultNotFound, "no vault at that location"),
+        (VaultLocked, "vault locked by another operation"),
+        (WrongPassword, "wrong password"),
+        (PasswordRequired, "password needed but none available"),
+        (NoDevice, "no iPhone connected"),
+        (DeviceError, "iPhone refused or failed"),
+        (Cancelled, "interrupted"),
+    ];
+
+    /// <summary>The line each command's help ends with, pointing at the table.</summary>
+    public const string HelpPointer = "Exit codes: see 'keepsake help exit-codes'.";
+
+    /// <summary>The table as <c>keepsake help exit-codes</c> prints it.</summary>
+    public static string ToText()
+    {
+        var text = new StringBuilder("Exit codes:").AppendLine();
+        foreach (var (code, meaning) in Table)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {code,-4} {meaning}").AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The table as the README and docs carry it.</summary>
+    public static string ToMarkdown()
+    {
+        var text = new StringBuilder("| Code | Meaning |").AppendLine().AppendLine("| --- | --- |");
+        foreach (var (code, meaning) in Table)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {code} | {meaning} |").AppendLine();
+        }
+
+        return text.ToString();
+    }
 }

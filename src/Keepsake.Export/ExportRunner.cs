@@ -283,6 +283,16 @@ public static class ExportRunner
         return new ExportResult(ExportKind.Photos, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["assets"] = result.Assets, ["copied"] = result.Copied, ["missing"] = result.Missing });
     }
 
+    /// <summary>The format names <c>--format</c> accepts for <paramref name="kind"/>, the default first.</summary>
+    public static IReadOnlyList<string> FormatsOf(ExportKind kind) => kind switch
+    {
+        ExportKind.Messages or ExportKind.WhatsApp => ["html", "txt", "text", "csv", "json", "pdf"],
+        ExportKind.Contacts => ["vcf", "vcard"],
+        ExportKind.Notes => ["md", "markdown", "txt", "text", "html"],
+        ExportKind.Calendar => ["ics"],
+        _ => ["csv", "json", "html"],
+    };
+
     private static MessageFormat MessageFormatOf(string? format, ExportKind kind) => format?.ToLowerInvariant() switch
     {
         null or "html" => MessageFormat.Html,

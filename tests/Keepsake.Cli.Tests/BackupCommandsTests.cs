@@ -95,12 +95,4 @@ public sealed class BackupCommandsTests
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("does not exist", result.StandardError, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Help_ListsExitCodes()
-    {
-        var result = KeepsakeProcess.Run(["extract", "--help"]).EnsureSuccess("keepsake extract --help");
-        Assert.Contains("Exit codes:", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("12   wrong password", result.StandardOutput, StringComparison.Ordinal);
-    }
 }

@@ -31,6 +31,14 @@ public sealed class ExportCommandsTests
     public void Export_UnknownKind_IsAUsageError()
     {
         var result = KeepsakeProcess.Run(["export", "tweets", "/nonexistent", "/tmp/x"]);
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("unknown kind 'tweets'", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("attachmentsCopied", "attachments copied")]
+    [InlineData("newMessages", "new messages")]
+    [InlineData("contacts", "contacts")]
+    public void Words_CounterName_IsWordsForTheSummary(string counter, string words) =>
+        Assert.Equal(words, Commands.ExportCommand.Words(counter));
 }

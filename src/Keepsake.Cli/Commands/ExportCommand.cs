@@ -12,15 +12,14 @@ internal static class ExportCommand
     public static Command Create()
     {
         var kind = new Argument<string>("KIND") { Description = "messages, contacts, calls, photos, notes, voicemail, calendar, safari or whatsapp." };
-        kind.AcceptOnlyFromAmong([.. Enum.GetNames<ExportKind>().Select(n => n.ToLowerInvariant())]);
         var source = new Argument<string>("SOURCE") { Description = "A backup folder, a vault snapshot (ID, prefix, latest), or a database file (sms.db, chat.db, AddressBook.sqlitedb...)." };
         var destination = new Argument<string>("DEST") { Description = "The folder to write into." };
         var format = new Option<string?>("--format") { Description = "Output format (messages: html, pdf, txt, csv, json; contacts: vcf; calls: csv, json; notes: html, md, txt; calendar: ics; safari: csv, html; whatsapp: html, txt, json).", HelpName = "F" };
         var conversation = new Option<string[]>("--conversation") { Description = "Messages: only this conversation (chat identifier or name); repeatable.", HelpName = "ID" };
         var participant = new Option<string?>("--participant") { Description = "Messages: only conversations with this participant.", HelpName = "HANDLE" };
-        var from = new Option<DateTimeOffset?>("--from") { Description = "Only items on or after this date (yyyy-MM-dd).", HelpName = "DATE" };
-        var to = new Option<DateTimeOffset?>("--to") { Description = "Only items before this date (yyyy-MM-dd).", HelpName = "DATE" };
-        var timeZone = new Option<string?>("--time-zone") { Description = "Show times in this IANA time zone (default UTC).", HelpName = "ZONE" };
+        var from = CommonOptions.Date("--from", "Only items on or after this date (YYYY-MM-DD).");
+        var to = CommonOptions.Date("--to", "Only items before this date (YYYY-MM-DD).");
+        var timeZone = CommonOptions.TimeZone("Show times in this IANA time zone (default UTC).");
         var byAlbum = new Option<bool>("--by-album") { Description = "Photos: one folder per album." };
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
@@ -28,6 +27,24 @@ internal static class ExportCommand
         {
             kind, source, destination, format, conversation, participant, from, to, timeZone, byAlbum, passwordFile, vaultPasswordFile,
         };
+        command.Validators.Add(result =>
+        {
+            var kindName = result.GetValue(kind) ?? string.Empty;
+            var kinds = Enum.GetNames<ExportKind>().Select(n => n.ToLowerInvariant()).ToList();
+            if (!kinds.Contains(kindName.ToLowerInvariant()))
+            {
+                var suggestion = UsageReporter.Suggest(kindName.ToLowerInvariant(), kinds);
+                result.AddError($"unknown kind '{kindName}'. Kinds: {string.Join(", ", kinds)}." + (suggestion is null ? string.Empty : $" Did you mean '{suggestion}'?"));
+                return;
+            }
+
+            var chosen = Enum.Parse<ExportKind>(kindName, ignoreCase: true);
+            var formatName = result.GetValue(format);
+            if (formatName is not null && !ExportRunner.FormatsOf(chosen).Contains(formatName.ToLowerInvariant()))
+            {
+                result.AddError($"--format: {kindName} cannot be exported as '{formatName}'. Formats for {kindName}: {string.Join(", ", ExportRunner.FormatsOf(chosen))}.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var exportKind = Enum.Parse<ExportKind>(parse.GetValue(kind)!, ignoreCase: true);
@@ -41,7 +58,7 @@ internal static class ExportCommand
                     From = parse.GetValue(from),
                     To = parse.GetValue(to),
                 },
-                TimeZone = parse.GetValue(timeZone) is { } zone ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc,
+                TimeZone = parse.GetValue(timeZone) ?? TimeZoneInfo.Utc,
                 PhotosByAlbum = parse.GetValue(byAlbum),
             };
             var input = parse.GetValue(source)!;
@@ -59,11 +76,15 @@ internal static class ExportCommand
             }
 
             Console.WriteLine($"Exported {exportKind.ToString().ToLowerInvariant()} to {Path.GetFullPath(result.Destination)}: "
-                + string.Join(", ", result.Counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Value} {c.Key}"))));
+                + string.Join(", ", result.Counts.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Value} {Words(c.Key)}"))));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>A counter's name in words for the summary line: <c>attachmentsCopied</c> becomes "attachments copied".</summary>
+    internal static string Words(string counter) =>
+        string.Concat(counter.Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : c.ToString()));
 
     private static async Task<ExportResult> RunWithProgressAsync(Func<IProgress<ExportProgress>?, Task<ExportResult>> run)
     {
