@@ -60,7 +60,7 @@ internal static class BackupSourceOpener
     public static bool LooksLikeSnapshot(string value) =>
         value == "latest" || (value.Length is >= 4 and <= 64 && value.All(char.IsAsciiHexDigit));
 
-    private static Primitives.Secret BackupPassword(FileInfo? file) =>
+    internal static Primitives.Secret BackupPassword(FileInfo? file) =>
         new PasswordSource("backup", CommonOptions.BackupPasswordVariable, file?.FullName).Get();
 
     /// <summary>A source that also closes the vault it reads from.</summary>

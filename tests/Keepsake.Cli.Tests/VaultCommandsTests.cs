@@ -86,7 +86,7 @@ public sealed class VaultCommandsTests
         Assert.Equal(2, snapshots.Count);
         var (a, b) = (snapshots[0].GetProperty("id").GetString()!, snapshots[1].GetProperty("id").GetString()!);
 
-        var ours = KeepsakeProcess.Run(["diff", a, b, "--vault", vault, "--password-file", passwordFile], env).EnsureSuccess("keepsake diff").StandardOutput;
+        var ours = KeepsakeProcess.Run(["diff", a, b, "--raw", "--vault", vault, "--password-file", passwordFile], env).EnsureSuccess("keepsake diff").StandardOutput;
         var theirs = Restic(vault, VaultPassword, "diff", a, b).EnsureSuccess("restic diff").StandardOutput;
         static List<string> Changes(string output) =>
             [.. output.Split('\n').Where(l => l.Length > 5 && l[0] is '+' or '-' or 'M' or 'T' && l[1] is ' ' or 'M')];
@@ -98,7 +98,7 @@ public sealed class VaultCommandsTests
         Assert.Contains($"+    {phonePath}/ff/ff00000000000000000000000000000000000001", Changes(ours));
 
         // --json says the same.
-        var json = Json(KeepsakeProcess.Run(["diff", a[..8], b[..8], "--json", "--vault", vault, "--password-file", passwordFile], env).EnsureSuccess("keepsake diff --json"));
+        var json = Json(KeepsakeProcess.Run(["diff", a[..8], b[..8], "--raw", "--json", "--vault", vault, "--password-file", passwordFile], env).EnsureSuccess("keepsake diff --json"));
         Assert.Equal(Changes(theirs), json.Select(c => $"{c.GetProperty("modifier").GetString(),-5}{c.GetProperty("path").GetString()}").ToList());
     }
 
