@@ -66,4 +66,14 @@ public sealed class ErrorReporterTests
         Assert.Equal(ExitCodes.WrongPassword, code);
         Assert.Contains("Nothing was changed", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Classify_UnforeseenException_NeverShowsTheTypeNameAndSaysHowToReport()
+    {
+        var (code, message) = ErrorReporter.Classify(new InvalidCastException("Unable to cast object of type 'X' to type 'Y'."));
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.DoesNotContain(nameof(InvalidCastException), message, StringComparison.Ordinal);
+        Assert.Contains("KEEPSAKE_DEBUG=1", message, StringComparison.Ordinal);
+    }
 }

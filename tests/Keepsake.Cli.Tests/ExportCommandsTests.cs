@@ -18,6 +18,21 @@ public sealed class ExportCommandsTests
         Assert.Equal(7, Directory.GetFiles(output, "*.txt").Length);
     }
 
+    [FixtureFact("magnet-ctf2020-smsdb")]
+    public void ExportMessages_ConversationMatchingNothing_ExitsNotFoundAndWritesNothing()
+    {
+        using var dir = new TempDirectory();
+        var db = Fixtures.CopySqlite("magnet-ctf2020-smsdb/sms.db", dir);
+        var output = dir.Combine("out");
+
+        var result = KeepsakeProcess.Run(["export", "messages", db, output, "--conversation", "no-such-chat@example.invalid"]);
+
+        Assert.Equal(ExitCodes.NotFound, result.ExitCode);
+        Assert.Contains("no conversation in", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("matches 'no-such-chat@example.invalid'", result.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Any(), "files were written");
+    }
+
     [FixtureFact("mvt-ios-backup")]
     public void Storage_Json_ListsDomainsWithSizes()
     {

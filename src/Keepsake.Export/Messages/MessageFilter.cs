@@ -49,6 +49,24 @@ public sealed record MessageFilter
         return date is { } d && (From is null || d >= From) && (To is null || d < To);
     }
 
+    /// <summary>
+    /// The entries of <see cref="Conversations"/> that name none of <paramref name="conversations"/>: a name
+    /// that matches nothing is a mistake to report, not an empty export. The ID of the bucket of messages in no
+    /// chat is always a known name, whether or not the database has such messages.
+    /// </summary>
+    public IReadOnlyList<string> Unmatched(IEnumerable<Conversation> conversations)
+    {
+        ArgumentNullException.ThrowIfNull(conversations);
+        if (Conversations.Count == 0)
+        {
+            return [];
+        }
+
+        var all = conversations as IReadOnlyCollection<Conversation> ?? [.. conversations];
+        var orphans = Conversation.OrphansId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return [.. Conversations.Where(wanted => wanted != orphans && !all.Any(c => MatchesConversation(c, wanted)))];
+    }
+
     private static bool MatchesConversation(Conversation conversation, string wanted) =>
         string.Equals(conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), wanted, StringComparison.Ordinal)
         || string.Equals(conversation.Guid, wanted, StringComparison.OrdinalIgnoreCase)

@@ -49,7 +49,13 @@ public sealed class MessagesExporter
 
         // Reading by date, whether the orphans bucket exists is asked meanwhile on another connection: the
         // reading takes the bucket's rows, and the writer keeps them only if it exists.
-        var conversations = reader.ReadConversations(withOrphans: !interleaved).Where(options.Filter.Matches).OrderBy(c => c.Id).ToList();
+        var every = reader.ReadConversations(withOrphans: !interleaved);
+        if (options.Filter.Unmatched(every) is [var unknown, ..])
+        {
+            throw new KeyNotFoundException($"no conversation in {_database.File.Description} matches '{unknown}' (a chat's ID, identifier such as a phone number or e-mail address, or name).");
+        }
+
+        var conversations = every.Where(options.Filter.Matches).OrderBy(c => c.Id).ToList();
         Task<bool>? hasOrphans = null;
         var reading = conversations;
         if (interleaved)
