@@ -13,8 +13,19 @@ internal static unsafe partial class SqliteNative
 {
     private const string Library = "e_sqlite3";
 
-    /// <summary>Whether SQLitePCLRaw runs on e_sqlite3, so that statement pointers belong to this library.</summary>
-    public static bool Available { get; } = string.Equals(SQLitePCL.raw.GetNativeLibraryName(), Library, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether SQLitePCLRaw runs on e_sqlite3, so that statement pointers belong to this library, and
+    /// <c>KEEPSAKE_SQLITE=managed</c> does not turn the direct column reads off (to test the portable path).
+    /// </summary>
+    public static bool Available { get; } = IsInUse();
+
+    private static bool IsInUse()
+    {
+        // Microsoft.Data.Sqlite sets the provider when its first connection is made; this may be asked before.
+        SQLitePCL.Batteries_V2.Init();
+        return string.Equals(SQLitePCL.raw.GetNativeLibraryName(), Library, StringComparison.Ordinal)
+            && !string.Equals(Environment.GetEnvironmentVariable("KEEPSAKE_SQLITE"), "managed", StringComparison.OrdinalIgnoreCase);
+    }
 
     [LibraryImport(Library, EntryPoint = "sqlite3_column_type")]
     [SuppressGCTransition]

@@ -14,10 +14,23 @@ public sealed class SqliteStatementTests
         "'caf\u00E9 \uD83D\uDE00'", "X''", "X'00FF10'", "CAST('blob text' AS BLOB)", "CAST('77' AS BLOB)",
     ];
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Readers_EveryStorageClass_ConvertLikeTheDataReaderHelpers(bool native)
+    [Fact]
+    public void Readers_EveryStorageClassThroughSqlitePcl_ConvertLikeTheDataReaderHelpers() => CompareWithDataReaderHelpers(native: false);
+
+    [NativeSqliteFact]
+    public void Readers_EveryStorageClassThroughDirectColumnReads_ConvertLikeTheDataReaderHelpers() => CompareWithDataReaderHelpers(native: true);
+
+    [Fact]
+    public void Available_OnDebianUnlessTurnedOff_IsTrue()
+    {
+        // Microsoft.Data.Sqlite ships e_sqlite3 for every platform; KEEPSAKE_SQLITE=managed turns the direct reads off.
+        if (Environment.GetEnvironmentVariable("KEEPSAKE_SQLITE") != "managed")
+        {
+            Assert.True(SqliteNative.Available, "Microsoft.Data.Sqlite runs on e_sqlite3 here");
+        }
+    }
+
+    private static void CompareWithDataReaderHelpers(bool native)
     {
         using var temp = new TempDirectory();
         using var connection = new SqliteConnection($"Data Source={temp.Combine("t.db")};Pooling=False");
@@ -28,7 +41,6 @@ public sealed class SqliteStatementTests
             create.ExecuteNonQuery();
         }
 
-        Assert.True(SqliteNative.Available, "Microsoft.Data.Sqlite runs on e_sqlite3 here");
         using var statement = SqliteStatement.Prepare(connection, "SELECT v FROM t WHERE id = ?1", native);
         var interner = new Utf8Interner();
         for (var id = 1; id <= Values.Length; id++)
@@ -126,5 +138,18 @@ public sealed class SqliteStatementTests
         using var memory = new SqliteConnection("Data Source=:memory:");
         memory.Open();
         Assert.Null(SqliteReadConnection.TryOpen(memory, "message"));
+    }
+
+    /// <summary>A fact about the direct e_sqlite3 column reads: skipped, saying why, when they are not in use.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    private sealed class NativeSqliteFactAttribute : FactAttribute
+    {
+        public NativeSqliteFactAttribute()
+        {
+            if (!SqliteNative.Available)
+            {
+                Skip = $"the direct e_sqlite3 reads are not in use (KEEPSAKE_SQLITE={Environment.GetEnvironmentVariable("KEEPSAKE_SQLITE") ?? "unset"}): nothing to compare";
+            }
+        }
     }
 }
