@@ -81,9 +81,25 @@ dotnet test Keepsake.slnx -c Release --no-build --nologo \
   --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "${args[@]}" || status=$?
 
+# The managed fallbacks that Windows and macOS users run, forced on: the vault's zstd and Poly1305 and the
+# SQLite column reads (the comparison tests skip, saying why, since there is no native side to compare).
+# The crash-safety tests, which exercise process kills rather than these paths, run once above.
+if [ "${KEEPSAKE_TEST_MANAGED:-1}" != "0" ]; then
+  KEEPSAKE_ZSTD=managed KEEPSAKE_POLY1305=managed KEEPSAKE_SQLITE=managed \
+  dotnet test tests/Keepsake.Repository.Tests -c Release --no-build --nologo \
+    --filter "$filter&FullyQualifiedName!~CrashSafetyTests" \
+    --logger "trx;LogFileName=repository-managed.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results/managed" || status=$?
+  KEEPSAKE_ZSTD=managed KEEPSAKE_POLY1305=managed KEEPSAKE_SQLITE=managed \
+  dotnet test tests/Keepsake.Export.Tests -c Release --no-build --nologo \
+    --filter "$filter&(FullyQualifiedName~Databases|FullyQualifiedName~Messages)" \
+    --logger "trx;LogFileName=export-managed.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results/managed" || status=$?
+fi
+
 # One plain closing line over every test assembly.
 passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
+for trx in "$results"/*.trx "$results"/managed/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
