@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keepsake.Cli.Commands;
+using Keepsake.Primitives;
 
 namespace Keepsake.Cli;
 
@@ -45,12 +46,9 @@ internal static class CommandLine
     public static int Run(string[] args)
     {
         using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new TerminationSignals(cancellation);
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        RunTemp.SweepStale();
         try
         {
             var parse = Build().Parse(args);
@@ -63,7 +61,10 @@ internal static class CommandLine
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            RunTemp.DeleteCurrent();
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         }
     }
+
+    private static void OnProcessExit(object? sender, EventArgs e) => RunTemp.DeleteCurrent();
 }
