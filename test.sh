@@ -20,6 +20,7 @@ declare -A needs=(
   [heif-enc]=libheif-examples
   [node]=nodejs
   [npm]=npm
+  [runuser]=util-linux
 )
 # Python module -> Debian package. The tests run Debian's /usr/bin/python3, which sees apt's modules
 # (CI reaches no Python registry).

@@ -11,7 +11,7 @@ namespace Keepsake.BackupFormat;
 /// An Apple MobileSync backup folder, plain or encrypted: Info/Manifest/Status.plist,
 /// Manifest.db (iOS 10+) or Manifest.mbdb (iOS 4–9), and the content blobs. For an encrypted
 /// backup the password is checked, the class keys unwrapped and Manifest.db decrypted (into an
-/// owner-only temporary file, deleted on <see cref="Dispose"/>) once, in <see cref="Open(string, Secret?)"/>.
+/// owner-only temporary file, deleted on <see cref="Dispose"/>) once, in <see cref="Open(string, Secret?, CancellationToken)"/>.
 /// The folder is read through an <see cref="IBackupStore"/>: a folder on disk, or a backup kept in the vault.
 /// See docs/design/backup-format.md.
 /// </summary>
@@ -53,7 +53,7 @@ public sealed class BackupFolder : IBackupFileSource
     /// (<see cref="BackupFormatError.PasswordRequired"/>) and checked here
     /// (<see cref="BackupFormatError.WrongPassword"/>) before anything else is read or written.
     /// </summary>
-    public static BackupFolder Open(string path, Secret? password = null)
+    public static BackupFolder Open(string path, Secret? password = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
@@ -62,11 +62,11 @@ public sealed class BackupFolder : IBackupFileSource
             throw new BackupFormatException(BackupFormatError.MissingFile, full, "the backup folder does not exist");
         }
 
-        return Open(new DirectoryBackupStore(full), password);
+        return Open(new DirectoryBackupStore(full), password, cancellationToken);
     }
 
-    /// <summary>Opens the backup held by <paramref name="store"/>; otherwise as <see cref="Open(string, Secret?)"/>.</summary>
-    public static BackupFolder Open(IBackupStore store, Secret? password = null)
+    /// <summary>Opens the backup held by <paramref name="store"/>; otherwise as <see cref="Open(string, Secret?, CancellationToken)"/>.</summary>
+    public static BackupFolder Open(IBackupStore store, Secret? password = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var full = store.Location;
@@ -85,7 +85,7 @@ public sealed class BackupFolder : IBackupFileSource
 
                 var bagBytes = properties.ManifestPlist?.GetData("BackupKeyBag")
                     ?? throw new BackupFormatException(BackupFormatError.CorruptKeybag, "Manifest.plist", "the backup is encrypted but Manifest.plist has no BackupKeyBag");
-                keys = BackupKeybag.Parse(bagBytes).Unlock(password);
+                keys = BackupKeybag.Parse(bagBytes).Unlock(password, cancellationToken);
             }
 
             if (store.FileExists("Manifest.db"))
@@ -321,17 +321,7 @@ public sealed class BackupFolder : IBackupFileSource
         return stream.ReadAtLeast(header, 16, throwOnEndOfStream: false) == 16 && header.SequenceEqual(ManifestDbReader.SqliteHeader);
     }
 
-    private static FileStream CreatePrivateTemp(out string temp)
-    {
-        temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"keepsake-manifest-{Guid.NewGuid():N}.db");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return new FileStream(temp, options);
-    }
+    private static FileStream CreatePrivateTemp(out string temp) => RunTemp.CreateFile("manifest", ".db", out temp);
 
     /// <summary>A plain Manifest.db from a store that is not on disk: copied to an owner-only temp file for SQLite.</summary>
     private static string CopyToPrivateTemp(IBackupStore store)

@@ -7,11 +7,32 @@ namespace Keepsake.Cli;
 /// Turns the BACKUP argument of info, ls and extract into an <see cref="IBackupFileSource"/>: a backup
 /// folder, or a snapshot of the vault (an ID, a unique ID prefix, or <c>latest</c>), read in place.
 /// An encrypted backup's password is asked for only when the backup is encrypted, and checked (by
-/// opening) before the command does anything else.
+/// opening) before the command does anything else. Once an encrypted backup is open, every file the
+/// command writes is owner-only (<see cref="OwnerOnlyOutput"/>): its plaintext must not be readable by others.
 /// </summary>
 internal static class BackupSourceOpener
 {
     public static async Task<IBackupFileSource> OpenAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, CancellationToken cancellationToken)
+    {
+        var source = await OpenSourceAsync(backup, backupPasswordFile, vault, cancellationToken);
+        try
+        {
+            if (source.Properties.IsEncrypted)
+            {
+                OwnerOnlyOutput.Apply();
+            }
+
+            await TestHooks.PauseAfterOpenAsync(cancellationToken);
+            return source;
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<IBackupFileSource> OpenSourceAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, CancellationToken cancellationToken)
     {
         if (Directory.Exists(backup))
         {
@@ -22,7 +43,7 @@ internal static class BackupSourceOpener
             }
 
             using var password = BackupPassword(backupPasswordFile);
-            return BackupFolder.Open(backup, password);
+            return BackupFolder.Open(backup, password, cancellationToken);
         }
 
         if (!LooksLikeSnapshot(backup) || !vault.Exists)
@@ -41,7 +62,7 @@ internal static class BackupSourceOpener
             if (snapshotProperties.IsEncrypted)
             {
                 using var password = BackupPassword(backupPasswordFile);
-                source = SnapshotBackupSource.Open(repository, snapshot, password);
+                source = SnapshotBackupSource.Open(repository, snapshot, password, cancellationToken);
             }
             else
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keepsake.Cli.Commands;
+using Keepsake.Primitives;
 
 namespace Keepsake.Cli;
 
@@ -46,12 +47,9 @@ internal static class CommandLine
     public static int Run(string[] args)
     {
         using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new TerminationSignals(cancellation);
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        RunTemp.SweepStale();
         try
         {
             var parse = Build().Parse(args);
@@ -69,10 +67,13 @@ internal static class CommandLine
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            RunTemp.DeleteCurrent();
+            AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         }
     }
 
     /// <summary>--help wins over other errors on the line, as System.CommandLine's own help action would.</summary>
     private static bool RequestsHelp(ParseResult parse) => parse.Action is System.CommandLine.Help.HelpAction;
+
+    private static void OnProcessExit(object? sender, EventArgs e) => RunTemp.DeleteCurrent();
 }

@@ -5,8 +5,18 @@ namespace Keepsake.Repository;
 /// <summary>Options for creating or opening a repository.</summary>
 public sealed record RepositoryOptions
 {
-    /// <summary>scrypt parameters for key files this process creates (init, add key).</summary>
-    public KdfParameters KdfParameters { get; init; } = KdfParameters.Default;
+    private readonly KdfParameters? _kdfParameters;
+
+    /// <summary>
+    /// scrypt parameters for key files this process creates (init, add key). By default they are
+    /// calibrated on this machine as restic does, never below <see cref="KdfParameters.Minimum"/>
+    /// (<see cref="KdfParameters.Calibrated"/>, measured on first use).
+    /// </summary>
+    public KdfParameters KdfParameters
+    {
+        get => _kdfParameters ?? KdfParameters.Calibrated;
+        init => _kdfParameters = value;
+    }
 
     /// <summary>
     /// zstd level for blobs and unpacked files. restic's "auto" is about level 3; level 2 compresses

@@ -124,7 +124,7 @@ public sealed class BackupFolderTests
             Assert.Equal(9, entry.Size);
             using var stream = backup.OpenRead(entry);
             Assert.Equal("Test data", Encoding.UTF8.GetString(ReadAll(stream)));
-            tempManifest = Directory.GetFiles(Path.GetTempPath(), "keepsake-manifest-*.db").Single(f => File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddMinutes(-5) && new FileInfo(f).Length == 4096 * (new FileInfo(f).Length / 4096));
+            tempManifest = Directory.GetFiles(RunTemp.Current, "manifest-*.db").Single(f => File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddMinutes(-5) && new FileInfo(f).Length == 4096 * (new FileInfo(f).Length / 4096));
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tempManifest));

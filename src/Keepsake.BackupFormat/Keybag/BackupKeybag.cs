@@ -132,27 +132,36 @@ public sealed class BackupKeybag
         return output;
     }
 
-    /// <summary>Derives the key-encryption key from the password (slow: up to 10⁷ PBKDF2 rounds). The caller wipes it.</summary>
-    public byte[] DeriveKek(Secret password)
+    /// <summary>
+    /// Derives the key-encryption key from the password (slow: up to 10⁷ PBKDF2 rounds; cancellable). The caller wipes it.
+    /// An ITER or DPIC above <see cref="BackupKeyDerivation.MaxIterations"/> raises CorruptKeybag naming the field, before any round.
+    /// </summary>
+    public byte[] DeriveKek(Secret password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(password);
         var salt = Salt ?? throw new BackupFormatException(BackupFormatError.CorruptKeybag, "Manifest.plist", "keybag has no SALT");
         var iterations = Iterations is { } i && i > 0 ? i : throw new BackupFormatException(BackupFormatError.CorruptKeybag, "Manifest.plist", "keybag has no usable ITER");
-        if (HasDoubleProtection && DoubleProtectionIterations is not > 0)
+        CheckIterations("ITER");
+        if (HasDoubleProtection)
         {
-            throw new BackupFormatException(BackupFormatError.CorruptKeybag, "Manifest.plist", "keybag DPIC is 0");
+            if (DoubleProtectionIterations is not > 0)
+            {
+                throw new BackupFormatException(BackupFormatError.CorruptKeybag, "Manifest.plist", "keybag DPIC is 0");
+            }
+
+            CheckIterations("DPIC");
         }
 
-        return BackupKeyDerivation.DeriveKek(password, salt, iterations, HasDoubleProtection ? DoubleProtectionSalt : default, HasDoubleProtection ? DoubleProtectionIterations : null);
+        return BackupKeyDerivation.DeriveKek(password, salt, iterations, HasDoubleProtection ? DoubleProtectionSalt : default, HasDoubleProtection ? DoubleProtectionIterations : null, cancellationToken);
     }
 
     /// <summary>
     /// Derives the key-encryption key and unwraps every password-wrapped class key.
     /// Throws <see cref="BackupFormatException"/> with <see cref="BackupFormatError.WrongPassword"/> when none passes the integrity check.
     /// </summary>
-    public ClassKeyRing Unlock(Secret password)
+    public ClassKeyRing Unlock(Secret password, CancellationToken cancellationToken = default)
     {
-        var kek = DeriveKek(password);
+        var kek = DeriveKek(password, cancellationToken);
         try
         {
             return UnlockWithKek(kek);
@@ -203,6 +212,17 @@ public sealed class BackupKeybag
     }
 
     private KeybagTag? Header(string name) => HeaderTags.FirstOrDefault(t => t.Name == name);
+
+    private void CheckIterations(string tag)
+    {
+        if (Header(tag)?.UInt32Value is { } count && count > BackupKeyDerivation.MaxIterations)
+        {
+            throw new BackupFormatException(
+                BackupFormatError.CorruptKeybag,
+                "Manifest.plist",
+                $"keybag {tag} is {count.ToString(System.Globalization.CultureInfo.InvariantCulture)} iterations, more than the {BackupKeyDerivation.MaxIterations.ToString(System.Globalization.CultureInfo.InvariantCulture)} accepted");
+        }
+    }
 
     private static int? ToInt(uint? value) => value is null ? null : (int)Math.Min(value.Value, int.MaxValue);
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Keepsake.BackupFormat.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Keepsake.BackupFormat.Manifest;
@@ -7,7 +8,8 @@ namespace Keepsake.BackupFormat.Manifest;
 /// <summary>
 /// Reads a plaintext Manifest.db (iOS 10+): the <c>Files</c> table, one <see cref="BackupEntry"/> per
 /// row, decoded from the MBFile archive in the <c>file</c> column. Rows stream from SQLite (each
-/// enumeration opens its own read-only connection). See docs/design/backup-format.md, "Manifest.db".
+/// enumeration opens its own connection). The file is opened through <see cref="ReadOnlyDatabase"/>, so
+/// reading it never writes beside it. See docs/design/backup-format.md, "Manifest.db".
 /// </summary>
 public sealed class ManifestDbReader : IDisposable
 {
@@ -18,6 +20,7 @@ public sealed class ManifestDbReader : IDisposable
 
     private readonly string _path;
     private readonly string _name;
+    private readonly ReadOnlyDatabase _database;
     private readonly string _connectionString;
     private readonly Lock _lookupLock = new();
     private SqliteConnection? _lookup;
@@ -32,12 +35,8 @@ public sealed class ManifestDbReader : IDisposable
         _path = path;
         _name = name;
         CheckHeader(path, name);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString();
+        _database = ReadOnlyDatabase.Open(path);
+        _connectionString = _database.ConnectionString;
         try
         {
             using var connection = OpenConnection();
@@ -50,7 +49,13 @@ public sealed class ManifestDbReader : IDisposable
         }
         catch (SqliteException e)
         {
+            _database.Dispose();
             throw new BackupFormatException(BackupFormatError.CorruptManifest, name, $"the database cannot be read: {e.Message}", e);
+        }
+        catch
+        {
+            _database.Dispose();
+            throw;
         }
     }
 
@@ -161,6 +166,8 @@ public sealed class ManifestDbReader : IDisposable
             _lookup?.Dispose();
             _lookup = null;
         }
+
+        _database.Dispose();
     }
 
     /// <summary>Checks the SQLite header and that the file is as long as the header says.</summary>

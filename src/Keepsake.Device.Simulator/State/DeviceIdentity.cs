@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Keepsake.Plist;
+using Keepsake.Primitives;
 
 namespace Keepsake.Device.Simulator.State;
 
@@ -64,7 +65,7 @@ internal sealed class DeviceIdentity
             ["DeviceKey"] = System.Text.Encoding.ASCII.GetBytes(identity.Key.ExportPkcs8PrivateKeyPem()),
         };
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, PlistWriter.ToXml(saved));
+        OwnerOnlyFile.WriteAllBytes(path, PlistWriter.ToXml(saved));
         return identity;
     }
 }

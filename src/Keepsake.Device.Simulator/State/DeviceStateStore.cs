@@ -1,4 +1,5 @@
 using Keepsake.Plist;
+using Keepsake.Primitives;
 
 namespace Keepsake.Device.Simulator.State;
 
@@ -149,7 +150,6 @@ internal sealed class DeviceStateStore
     private void Save(string name, PlistDictionary value)
     {
         var path = Path.Combine(_folder, name);
-        File.WriteAllBytes(path + ".tmp", PlistWriter.ToBinary(value));
-        File.Move(path + ".tmp", path, overwrite: true);
+        OwnerOnlyFile.WriteAllBytes(path, PlistWriter.ToBinary(value));
     }
 }

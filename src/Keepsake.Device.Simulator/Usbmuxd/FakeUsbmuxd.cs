@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Keepsake.Device.Usbmux;
 using Keepsake.Plist;
+using Keepsake.Primitives;
 
 namespace Keepsake.Device.Simulator.Usbmuxd;
 
@@ -229,7 +230,7 @@ internal sealed class FakeUsbmuxd : IAsyncDisposable
                             break;
                         }
 
-                        await File.WriteAllBytesAsync(target, data, cancellationToken).ConfigureAwait(false);
+                        await OwnerOnlyFile.WriteAllBytesAsync(target, data, cancellationToken).ConfigureAwait(false);
                         await Reply(stream, packet, UsbmuxMessages.ResultMessage(UsbmuxResult.Ok), cancellationToken).ConfigureAwait(false);
                         await NotifyAsync(new PlistDictionary { ["MessageType"] = UsbmuxMessages.Paired, ["DeviceID"] = (long)DeviceId }).ConfigureAwait(false);
                         break;

@@ -23,7 +23,7 @@ public sealed class PairRecordStore(string folder)
     public async Task SaveAsync(string udid, ReadOnlyMemory<byte> record, CancellationToken cancellationToken = default)
     {
         CreateFolder();
-        await OwnerOnlyFile.WriteAsync(PathOf(udid), record, cancellationToken).ConfigureAwait(false);
+        await OwnerOnlyFile.WriteAllBytesAsync(PathOf(udid), record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the folder, owner-only.</summary>

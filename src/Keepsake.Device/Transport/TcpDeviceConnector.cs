@@ -1,3 +1,4 @@
+using Keepsake.Primitives;
 using System.Net;
 using System.Net.Sockets;
 
@@ -44,7 +45,7 @@ public sealed class TcpDeviceConnector(IPAddress address, string udid, string pa
 
         _records.CreateFolder();
         var buid = Guid.NewGuid().ToString("D").ToUpperInvariant();
-        await OwnerOnlyFile.WriteAsync(path, System.Text.Encoding.ASCII.GetBytes(buid), cancellationToken).ConfigureAwait(false);
+        await OwnerOnlyFile.WriteAllBytesAsync(path, System.Text.Encoding.ASCII.GetBytes(buid), cancellationToken).ConfigureAwait(false);
         return buid;
     }
 }

@@ -1,60 +1,44 @@
 using Keepsake.BackupFormat;
+using Keepsake.BackupFormat.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Keepsake.Engine.Databases;
 
 /// <summary>
-/// A database from a backup, copied (decrypted, streamed) into an owner-only temporary file and
-/// opened read-only, so that SQLite can query it. The file is deleted on dispose.
+/// A database from a backup, copied (decrypted, streamed) with its -wal sibling into an owner-only
+/// temporary folder by <see cref="ReadOnlyDatabase"/>, so that SQLite can query it. The copy is deleted on dispose.
 /// </summary>
 internal sealed class BackupDatabaseCopy : IDisposable
 {
-    private BackupDatabaseCopy(string path, SqliteConnection connection)
+    private readonly ReadOnlyDatabase _database;
+
+    private BackupDatabaseCopy(ReadOnlyDatabase database, SqliteConnection connection)
     {
-        Path = path;
+        _database = database;
         Connection = connection;
     }
 
-    public string Path { get; }
+    public string Path => _database.FilePath;
 
     public SqliteConnection Connection { get; }
 
     /// <exception cref="SqliteException">The content is not a database SQLite can open.</exception>
     public static BackupDatabaseCopy Open(IBackupFileSource source, BackupEntry entry)
     {
-        var temp = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"keepsake-db-{Guid.NewGuid():N}.db");
+        var database = ReadOnlyDatabase.CopyFromBackupAsync(source, entry).GetAwaiter().GetResult();
+        var connection = new SqliteConnection(database.ConnectionString);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var output = new FileStream(temp, options))
-            using (var input = source.OpenRead(entry))
-            {
-                input.CopyTo(output);
-            }
-
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = temp, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            try
-            {
-                connection.Open();
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
-
-            return new BackupDatabaseCopy(temp, connection);
+            connection.Open();
         }
         catch
         {
-            TryDelete(temp);
+            connection.Dispose();
+            database.Dispose();
             throw;
         }
+
+        return new BackupDatabaseCopy(database, connection);
     }
 
     /// <summary>Whether the database has a table of that name.</summary>
@@ -77,21 +61,6 @@ internal sealed class BackupDatabaseCopy : IDisposable
     public void Dispose()
     {
         Connection.Dispose();
-        SqliteConnection.ClearAllPools();
-        TryDelete(Path);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _database.Dispose();
     }
 }

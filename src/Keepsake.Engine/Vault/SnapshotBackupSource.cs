@@ -15,6 +15,6 @@ public static class SnapshotBackupSource
     /// The backup in <paramref name="snapshot"/>; <paramref name="password"/> is the backup's own
     /// password when it is encrypted (checked here, before anything else is read).
     /// </summary>
-    public static IBackupFileSource Open(Repository.Repository repository, Snapshot snapshot, Secret? password = null) =>
-        BackupFolder.Open(new SnapshotBackupStore(repository, snapshot), password);
+    public static IBackupFileSource Open(Repository.Repository repository, Snapshot snapshot, Secret? password = null, CancellationToken cancellationToken = default) =>
+        BackupFolder.Open(new SnapshotBackupStore(repository, snapshot), password, cancellationToken);
 }

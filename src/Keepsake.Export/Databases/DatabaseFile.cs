@@ -1,35 +1,28 @@
 using Keepsake.BackupFormat;
+using Keepsake.BackupFormat.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Keepsake.Export.Databases;
 
 /// <summary>
-/// A SQLite database opened for reading, either a loose file or a copy taken out of a backup.
-/// Copies go to a private temporary folder (owner-only permissions) together with their -wal and
-/// -shm siblings, and are deleted on <see cref="Dispose"/>. A loose file is opened read-only in
-/// place, unless it has a -wal sibling: then it is copied too, because replaying a WAL writes the
-/// -shm file and the caller's files must not change.
+/// A SQLite database opened for reading, either a loose file or a copy taken out of a backup, through
+/// <see cref="ReadOnlyDatabase"/>: a loose file is opened immutable in place (nothing is written beside
+/// it) unless its -wal sibling holds rows, and then it is read from a private copy; a database from a
+/// backup is copied with its -wal into an owner-only temporary folder. Copies are deleted on <see cref="Dispose"/>.
 /// </summary>
 public sealed class DatabaseFile : IDisposable
 {
-    private static readonly string[] Sidecars = ["-wal", "-shm"];
-    private readonly string? _tempFolder;
+    private readonly ReadOnlyDatabase _database;
     private DatabaseSchema? _schema;
     private bool _disposed;
 
-    private DatabaseFile(string path, string description, string? tempFolder)
+    private DatabaseFile(ReadOnlyDatabase database, string description)
     {
-        _tempFolder = tempFolder;
+        _database = database;
         Description = description;
         try
         {
-            var builder = new SqliteConnectionStringBuilder
-            {
-                DataSource = path,
-                Mode = tempFolder is null ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
-                Pooling = false,
-            };
-            Connection = new SqliteConnection(builder.ToString());
+            Connection = new SqliteConnection(database.ConnectionString);
             Connection.Open();
             using var probe = Connection.CreateCommand();
             probe.CommandText = "SELECT COUNT(*) FROM sqlite_master";
@@ -38,7 +31,7 @@ public sealed class DatabaseFile : IDisposable
         catch (SqliteException ex)
         {
             Connection?.Dispose();
-            DeleteTemp();
+            database.Dispose();
             throw new ExportException($"not a readable SQLite database ({ex.Message})", description, ex);
         }
     }
@@ -49,6 +42,9 @@ public sealed class DatabaseFile : IDisposable
     /// <summary>Where the database came from (a path, or a backup domain and path), for messages.</summary>
     public string Description { get; }
 
+    /// <summary>The file SQLite reads and how it is opened (for a second connection).</summary>
+    internal ReadOnlyDatabase Database => _database;
+
     /// <summary>Tables and their columns, read once with <c>PRAGMA table_info</c>.</summary>
     public DatabaseSchema Schema => _schema ??= DatabaseSchema.Read(Connection);
 
@@ -58,41 +54,12 @@ public sealed class DatabaseFile : IDisposable
     public static DatabaseFile OpenPath(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new FileNotFoundException($"Database file '{full}' does not exist.", full);
-        }
-
-        if (!File.Exists(full + "-wal"))
-        {
-            return new DatabaseFile(full, full, null);
-        }
-
-        var temp = CreatePrivateFolder();
-        try
-        {
-            var target = Path.Combine(temp, "db.sqlite");
-            File.Copy(full, target);
-            foreach (var suffix in Sidecars)
-            {
-                if (File.Exists(full + suffix))
-                {
-                    File.Copy(full + suffix, target + suffix);
-                }
-            }
-
-            return new DatabaseFile(target, full, temp);
-        }
-        catch
-        {
-            DeleteFolder(temp);
-            throw;
-        }
+        var database = ReadOnlyDatabase.Open(path);
+        return new DatabaseFile(database, Path.GetFullPath(path));
     }
 
     /// <summary>
-    /// Copies <paramref name="domain"/>/<paramref name="relativePath"/> and its -wal/-shm siblings out
+    /// Copies <paramref name="domain"/>/<paramref name="relativePath"/> and its -wal sibling out
     /// of a backup and opens the copy. Returns null when the backup has no such file.
     /// </summary>
     public static async Task<DatabaseFile?> OpenFromBackupAsync(IBackupFileSource source, string domain, string relativePath, CancellationToken cancellationToken = default)
@@ -106,31 +73,14 @@ public sealed class DatabaseFile : IDisposable
             return null;
         }
 
-        var temp = CreatePrivateFolder();
         try
         {
-            var target = Path.Combine(temp, "db.sqlite");
-            await CopyEntryAsync(source, entry, target, cancellationToken).ConfigureAwait(false);
-            foreach (var suffix in Sidecars)
-            {
-                var sidecar = source.FindEntry(domain, relativePath + suffix);
-                if (sidecar is { Kind: BackupEntryKind.File })
-                {
-                    await CopyEntryAsync(source, sidecar, target + suffix, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            return new DatabaseFile(target, $"{domain}/{relativePath}", temp);
+            var database = await ReadOnlyDatabase.CopyFromBackupAsync(source, entry, cancellationToken).ConfigureAwait(false);
+            return new DatabaseFile(database, $"{domain}/{relativePath}");
         }
         catch (BackupFormatException ex) when (ex.Error == BackupFormatError.MissingBlob)
         {
-            DeleteFolder(temp);
             throw new ExportException("is listed in the backup but its content is missing", $"{domain}/{relativePath}", ex);
-        }
-        catch
-        {
-            DeleteFolder(temp);
-            throw;
         }
     }
 
@@ -160,63 +110,9 @@ public sealed class DatabaseFile : IDisposable
 
         _disposed = true;
         Connection.Dispose();
-        DeleteTemp();
+        _database.Dispose();
     }
 
-    internal static async Task CopyEntryAsync(IBackupFileSource source, BackupEntry entry, string target, CancellationToken cancellationToken)
-    {
-        var input = source.OpenRead(entry);
-        await using (input.ConfigureAwait(false))
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            var output = new FileStream(target, options);
-            await using (output.ConfigureAwait(false))
-            {
-                await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static string CreatePrivateFolder()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"keepsake-export-{Guid.NewGuid():N}");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
-    }
-
-    private static void DeleteFolder(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private void DeleteTemp()
-    {
-        if (_tempFolder is not null)
-        {
-            SqliteConnection.ClearAllPools();
-            DeleteFolder(_tempFolder);
-        }
-    }
+    internal static Task CopyEntryAsync(IBackupFileSource source, BackupEntry entry, string target, CancellationToken cancellationToken) =>
+        OwnerOnlyCopy.CopyEntryAsync(source, entry, target, cancellationToken);
 }

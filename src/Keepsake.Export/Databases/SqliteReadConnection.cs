@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace Keepsake.Export.Databases;
 
 /// <summary>
-/// A second, read-only connection to the file of an open <see cref="SqliteConnection"/>, opened without
+/// A second, read-only connection to the file of an open <see cref="DatabaseFile"/> (as immutable as the first), opened without
 /// SQLite's connection mutex (SQLITE_OPEN_NOMUTEX): one thread steps one long statement through it, and
 /// every column call would otherwise lock and unlock that mutex (about 6% of a large export's time).
 /// <see cref="TryOpen"/> gives null when SQLite cannot open the file that way, and the caller keeps
@@ -16,17 +16,17 @@ internal sealed class SqliteReadConnection : IDisposable
 
     public sqlite3 Handle { get; }
 
-    /// <summary>Opens the file of <paramref name="connection"/> again, read-only and without mutex, and checks that <paramref name="table"/> can be read through it.</summary>
-    public static SqliteReadConnection? TryOpen(SqliteConnection connection, string table)
+    /// <summary>Opens the file of <paramref name="file"/> again, read-only and without mutex, and checks that <paramref name="table"/> can be read through it.</summary>
+    public static SqliteReadConnection? TryOpen(DatabaseFile file, string table)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        var path = connection.DataSource;
-        if (string.IsNullOrEmpty(path) || !File.Exists(path))
+        ArgumentNullException.ThrowIfNull(file);
+        var database = file.Database;
+        if (!File.Exists(database.FilePath))
         {
             return null;
         }
 
-        var rc = raw.sqlite3_open_v2(path, out var db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
+        var rc = raw.sqlite3_open_v2(database.SqliteFileName, out var db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX | raw.SQLITE_OPEN_URI, null);
         if (rc != raw.SQLITE_OK)
         {
             db?.Dispose();

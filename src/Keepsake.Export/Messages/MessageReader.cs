@@ -195,7 +195,7 @@ public sealed class MessageReader
         {
             // An index on message.date gives the order: one statement walks it, reading rows in nearly stored order,
             // on a connection of its own without SQLite's mutex when the file can be opened so.
-            using var own = SqliteReadConnection.TryOpen(Connection, "message");
+            using var own = SqliteReadConnection.TryOpen(_database.File, "message");
             using var rows = own is null ? SqliteStatement.Prepare(Connection, wide) : SqliteStatement.Prepare(own.Handle, wide, SqliteNative.Available);
             while (rows.Step())
             {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Keepsake.Primitives;
 using Keepsake.Repository.Json;
 
 namespace Keepsake.Repository.Locks;
@@ -70,30 +70,5 @@ public sealed class LockInfo
         }
     }
 
-    private static bool ProcessIsAlive(int pid)
-    {
-        if (pid <= 0)
-        {
-            return false;
-        }
-
-        if (OperatingSystem.IsLinux())
-        {
-            return Directory.Exists($"/proc/{pid}");
-        }
-
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    private static bool ProcessIsAlive(int pid) => LocalProcess.IsRunning(pid);
 }

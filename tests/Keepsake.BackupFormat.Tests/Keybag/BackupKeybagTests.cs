@@ -138,4 +138,52 @@ public sealed class BackupKeybagTests(JohnKeybagsFixture john) : IClassFixture<J
         Assert.True(cls.IsDeviceBound);
         Assert.Contains(cls.Tags, t => t.Name == "QQQQ");
     }
+
+    [Theory]
+    [InlineData("ITER", 2147483647u)]
+    [InlineData("DPIC", 2147483647u)]
+    [InlineData("DPIC", 4294967295u)]
+    public void Unlock_HostileIterationCount_FailsFastNamingTheField(string tag, uint count)
+    {
+        var bag = BackupKeybag.Parse(HostileBag(tag, count));
+        using var password = Secret.FromString("0000");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var e = Assert.Throws<BackupFormatException>(() => bag.Unlock(password));
+
+        Assert.Equal(BackupFormatError.CorruptKeybag, e.Error);
+        Assert.Contains(tag, e.Message, StringComparison.Ordinal);
+        Assert.Contains(count.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Unlock_CancelledDuringAllowedLargeDerivation_ReturnsPromptly()
+    {
+        // 90,000,000 rounds are accepted (below the cap) and take well over a minute here.
+        var bag = BackupKeybag.Parse(HostileBag("DPIC", 90_000_000));
+        using var password = Secret.FromString("0000");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => bag.Unlock(password, cancellation.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>An iOS 10.2+ style keybag header (no class keys) whose <paramref name="tag"/> says <paramref name="count"/>.</summary>
+    private static byte[] HostileBag(string tag, uint count) =>
+        BackupKeybag.Create(
+            [
+                KeybagTag.FromUInt32("VERS", 4),
+                KeybagTag.FromUInt32("TYPE", 1),
+                new KeybagTag("UUID", new byte[16]),
+                KeybagTag.FromUInt32("WRAP", 0),
+                new KeybagTag("SALT", new byte[20]),
+                KeybagTag.FromUInt32("ITER", tag == "ITER" ? count : 10_000),
+                KeybagTag.FromUInt32("DPWT", 1),
+                KeybagTag.FromUInt32("DPIC", tag == "DPIC" ? count : 10_000),
+                new KeybagTag("DPSL", new byte[20]),
+            ],
+            []).ToBytes();
 }

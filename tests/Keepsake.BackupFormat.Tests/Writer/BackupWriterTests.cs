@@ -270,10 +270,10 @@ public sealed class BackupWriterTests
         using var password = Secret.FromString("right");
         var folder = WriteSample(dir.Combine("backup"), password);
         using var wrong = Secret.FromString("wrong");
-        var before = Directory.GetFiles(Path.GetTempPath(), "keepsake-manifest-*").Length;
+        var before = Directory.GetFiles(RunTemp.Current, "manifest-*").Length;
         var e = Assert.Throws<BackupFormatException>(() => BackupFolder.Open(folder, wrong));
         Assert.Equal(BackupFormatError.WrongPassword, e.Error);
-        Assert.True(Directory.GetFiles(Path.GetTempPath(), "keepsake-manifest-*").Length <= before);
+        Assert.True(Directory.GetFiles(RunTemp.Current, "manifest-*").Length <= before);
     }
 
     [Fact]

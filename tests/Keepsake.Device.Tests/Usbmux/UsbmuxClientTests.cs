@@ -70,6 +70,24 @@ public sealed class UsbmuxClientTests
     }
 
     [Fact]
+    public async Task SavePairRecordAsync_Simulator_KeepsRecordAndDeviceKeyOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using var session = await SimulatorSession.StartAsync();
+        var client = new UsbmuxClient(session.Host.EndPoint);
+        await client.SavePairRecordAsync("ABC", 1, new byte[] { 1, 2, 3 });
+
+        // The pair record holds the host's private key, identity.plist the device's.
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(Path.Combine(session.StateFolder, "usbmuxd", "ABC.plist")));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(Path.Combine(session.StateFolder, "device", "identity.plist")));
+    }
+
+    [Fact]
     public async Task ConnectAsync_UnknownPort_ThrowsConnectionRefused()
     {
         await using var session = await SimulatorSession.StartAsync();

@@ -108,9 +108,10 @@ public sealed class SqliteStatementTests
             create.ExecuteNonQuery();
         }
 
-        // The rows are still in the -wal file: the second connection must see them.
+        // The rows are still in the -wal file: the database file (read from a copy) and its second connection must see them.
         Assert.True(File.Exists(temp.Combine("t.db-wal")));
-        using var own = SqliteReadConnection.TryOpen(connection, "message");
+        using var file = DatabaseFile.OpenPath(temp.Combine("t.db"));
+        using var own = SqliteReadConnection.TryOpen(file, "message");
         Assert.NotNull(own);
         using var statement = SqliteStatement.Prepare(own.Handle, "SELECT v FROM message ORDER BY rowid", native: true);
         var read = new List<string?>();
@@ -134,10 +135,8 @@ public sealed class SqliteStatementTests
             create.ExecuteNonQuery();
         }
 
-        Assert.Null(SqliteReadConnection.TryOpen(connection, "message"));
-        using var memory = new SqliteConnection("Data Source=:memory:");
-        memory.Open();
-        Assert.Null(SqliteReadConnection.TryOpen(memory, "message"));
+        using var file = DatabaseFile.OpenPath(temp.Combine("t.db"));
+        Assert.Null(SqliteReadConnection.TryOpen(file, "message"));
     }
 
     /// <summary>A fact about the direct e_sqlite3 column reads: skipped, saying why, when they are not in use.</summary>

@@ -26,6 +26,29 @@ public sealed class ResticCompatibilityTests
     }
 
     [ToolFact("restic")]
+    public async Task Init_DefaultOptions_KeyCostsAtLeastResticsAndResticOpensIt()
+    {
+        using var dir = new TempDirectory();
+        var repoPath = dir.Combine("repo");
+        using var password = Secret.FromString(Restic.Password);
+        using (await Repository.InitAsync(new LocalBackend(repoPath), password, new RepositoryOptions { Hostname = "keepsake-test-host" }))
+        {
+        }
+
+        var key = Assert.Single(Directory.GetFiles(Path.Combine(repoPath, "keys")));
+        using var json = JsonDocument.Parse(File.ReadAllBytes(key));
+        var root = json.RootElement;
+        Assert.Equal("scrypt", root.GetProperty("kdf").GetString());
+        var n = root.GetProperty("N").GetInt32();
+        Assert.True(n >= 32768 && (n & (n - 1)) == 0, $"N = {n}");
+        Assert.True(root.GetProperty("r").GetInt32() >= 8, $"r = {root.GetProperty("r").GetInt32()}");
+        Assert.True(root.GetProperty("p").GetInt32() >= 4, $"p = {root.GetProperty("p").GetInt32()}");
+
+        Restic.Check(repoPath);
+        Restic.Run(repoPath, "cat", "config").EnsureSuccess("restic cat config");
+    }
+
+    [ToolFact("restic")]
     public async Task Backup_ThenResticCheckAndRestore_ByteIdentical()
     {
         using var dir = new TempDirectory();
