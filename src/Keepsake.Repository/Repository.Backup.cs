@@ -89,6 +89,25 @@ public sealed partial class Repository
         }
     }
 
+    /// <summary>
+    /// Starts a snapshot whose files are pushed in (see <see cref="SnapshotWriter"/>) under a shared
+    /// lock held until the writer is disposed.
+    /// </summary>
+    public async Task<SnapshotWriter> OpenSnapshotWriterAsync(CancellationToken cancellationToken = default)
+    {
+        var repoLock = await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+            return new SnapshotWriter(this, repoLock, index, cancellationToken);
+        }
+        catch
+        {
+            await repoLock.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>One backup's walk: files are chunked and hashed here, blobs go to the pipeline.</summary>
     private sealed class BackupRun
     {

@@ -35,7 +35,7 @@ internal static class BackupCommand
             var connectors = await devices.ConnectAsync(parse.GetValue(udid), parse.GetValue(wifi), parse.GetValue(simulator), cancellationToken);
             using var repository = await vault.OpenOrCreateAsync(Console.Out, cancellationToken);
             using var backupPassword = BackupPassword(parse.GetValue(backupPasswordFile));
-            var options = new DeviceBackupOptions { WorkingRoot = DeviceAccess.WorkingRoot(), ForceFull = parse.GetValue(full), BackupPassword = backupPassword };
+            var options = new DeviceBackupOptions { WorkingRoot = DeviceAccess.WorkingRoot(), TemporaryRoot = DeviceAccess.TemporaryRoot(), ForceFull = parse.GetValue(full), BackupPassword = backupPassword };
             foreach (var connector in connectors)
             {
                 Console.WriteLine($"Backing up {connector.Udid} into {vault.Location}");

@@ -33,7 +33,7 @@ internal sealed class BackupImage : IDisposable
 
     public static BackupImage Build(SimulatedDevice device, string uuid, string? password, bool isFullBackup)
     {
-        var scratch = Path.Combine(Path.GetTempPath(), "keepsake-sim-" + Guid.NewGuid().ToString("N"));
+        var scratch = Path.Combine(device.Options.StateFolder, "scratch", "backup-" + Guid.NewGuid().ToString("N"));
         var folder = Path.Combine(scratch, "backup");
         try
         {

@@ -27,7 +27,8 @@ public sealed record DeviceBackupResult
 
     public required bool IsEncrypted { get; init; }
 
-    public required string WorkingCopy { get; init; }
+    /// <summary>The phone's backup folder as recorded in the snapshot (<c>&lt;working root&gt;/&lt;UDID&gt;</c>; not on disk).</summary>
+    public required string BackupFolder { get; init; }
 
     public required TimeSpan Duration { get; init; }
 
