@@ -86,6 +86,11 @@ internal static class BackupCommand
                 + $"give the backup password with {CommonOptions.BackupPasswordVariable} or --backup-password-file to check.");
         }
 
+        if (result.RemovedWorkingCopy is { } workingCopy)
+        {
+            Console.WriteLine($"note: the plain copy of this phone that earlier versions kept in {workingCopy} is now in this snapshot and was removed; backups go straight into the vault.");
+        }
+
         foreach (var warning in result.Warnings)
         {
             Console.Error.WriteLine($"warning: {warning}");

@@ -46,6 +46,7 @@ public static class DeviceBackupJob
         Snapshot? previous;
         BackupProperties properties;
         Snapshot snapshot;
+        string? workingCopy;
         long filesStored;
         long bytesStored;
         long bytesAdded;
@@ -65,7 +66,14 @@ public static class DeviceBackupJob
             {
                 var fileSystem = new VaultDeviceLinkFileSystem(repository, writer, temp.CreateFolder("files"), options.VaultFreeSpace ?? (() => FreeSpace(repository, temp.Path)));
                 full = true;
-                if (previous is not null && !options.ForceFull
+                workingCopy = Directory.Exists(folder) && new DirectoryInfo(folder).LinkTarget is null ? folder : null;
+                if (workingCopy is not null && !options.ForceFull && File.Exists(Path.Combine(workingCopy, "Status.plist")))
+                {
+                    // A working copy left by an earlier version is what the phone last backed up to: it is the base, once.
+                    fileSystem.SetBaseFolderOnDisk(udid, workingCopy);
+                    full = false;
+                }
+                else if (previous is not null && !options.ForceFull
                     && await repository.FindNodeAsync(previous, SnapshotBackupStore.BackupFolderOf(previous), cancellationToken).ConfigureAwait(false) is { Type: NodeType.Dir } baseFolder)
                 {
                     fileSystem.SetBase(udid, baseFolder);
@@ -135,6 +143,12 @@ public static class DeviceBackupJob
             }
         }
 
+        if (workingCopy is not null)
+        {
+            // Stored in the vault now: the plain copy goes.
+            Directory.Delete(workingCopy, recursive: true);
+        }
+
         var messages = InspectMessages(repository, snapshot, properties, options);
         IReadOnlyList<SnapshotChange> changes = [];
         BackupChangeSummary? summary = null;
@@ -172,6 +186,7 @@ public static class DeviceBackupJob
             WasFull = full,
             IsEncrypted = properties.IsEncrypted,
             BackupFolder = folder,
+            RemovedWorkingCopy = workingCopy,
             Duration = clock.Elapsed,
             Warnings = warnings,
             MessagesInICloud = messages,

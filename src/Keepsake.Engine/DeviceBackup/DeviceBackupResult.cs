@@ -30,6 +30,9 @@ public sealed record DeviceBackupResult
     /// <summary>The phone's backup folder as recorded in the snapshot (<c>&lt;working root&gt;/&lt;UDID&gt;</c>; not on disk).</summary>
     public required string BackupFolder { get; init; }
 
+    /// <summary>The working copy an earlier version kept for this phone, when there was one: stored in this snapshot, then removed.</summary>
+    public string? RemovedWorkingCopy { get; init; }
+
     public required TimeSpan Duration { get; init; }
 
     /// <summary>Things the user should know (an unencrypted backup leaves data out...).</summary>

@@ -59,6 +59,16 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
         Children(_root)[Single(name)] = Entry.FromNode(folder);
     }
 
+    /// <summary>
+    /// Makes the folder <paramref name="name"/> (at the top) a backup folder on disk: a working copy left by an
+    /// earlier version, used once as the base. Its files are read (never written) and stored when the tree is saved.
+    /// </summary>
+    public void SetBaseFolderOnDisk(string name, string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Children(_root)[Single(name)] = new Entry { IsFolder = true, DiskPath = folder, Modified = Directory.GetLastWriteTimeUtc(folder) };
+    }
+
     /// <summary>Takes over a file the host wrote (Info.plist) as <paramref name="path"/>; the file moves into the private folder.</summary>
     public void AdoptLocalFile(string path, string localFile)
     {
@@ -112,7 +122,7 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
             return null;
         }
 
-        if (entry.LocalFile is { } local)
+        if ((entry.LocalFile ?? entry.DiskPath) is { } local)
         {
             return new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
@@ -203,7 +213,7 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
             return NewNode(name, NodeType.Dir, GoFileMode.Dir | 0x1C0, entry.Modified, 0, null, subtree);
         }
 
-        if (entry.LocalFile is { } local)
+        if ((entry.LocalFile ?? entry.DiskPath) is { } local)
         {
             var file = _writer.CreateFile();
             await using (file.ConfigureAwait(false))
@@ -274,7 +284,7 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
     }
 
     private long SizeOf(Entry entry) =>
-        entry.LocalFile is { } local ? new FileInfo(local).Length
+        (entry.LocalFile ?? entry.DiskPath) is { } local ? new FileInfo(local).Length
         : entry.Content is not null ? entry.Size
         : (long)(entry.Node?.Size ?? 0);
 
@@ -289,7 +299,7 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
             return Entry.Local(copy);
         }
 
-        var clone = new Entry { Node = entry.Node, Content = entry.Content, Size = entry.Size, Modified = entry.Modified, IsFolder = entry.IsFolder, SameAs = entry.SameAs ?? entry };
+        var clone = new Entry { Node = entry.Node, Content = entry.Content, Size = entry.Size, Modified = entry.Modified, IsFolder = entry.IsFolder, SameAs = entry.SameAs ?? entry, DiskPath = entry.IsFolder ? null : entry.DiskPath };
         if (entry.IsFolder && (entry.Children is not null || entry.Node is null))
         {
             clone.Children = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -346,6 +356,19 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
 
     private Dictionary<string, Entry> Children(Entry folder)
     {
+        if (folder.Children is null && folder.DiskPath is { } disk)
+        {
+            folder.Children = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            foreach (var info in new DirectoryInfo(disk).EnumerateFileSystemInfos())
+            {
+                // Links are not followed: a working copy holds plain files and folders only.
+                if (info.LinkTarget is null)
+                {
+                    folder.Children[info.Name] = new Entry { IsFolder = info is DirectoryInfo, DiskPath = info.FullName, Modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) };
+                }
+            }
+        }
+
         if (folder.Children is null)
         {
             var tree = folder.Node?.Subtree is { } subtree ? _repository.LoadTreeAsync(subtree).GetAwaiter().GetResult() : new Tree([]);
@@ -451,6 +474,9 @@ public sealed class VaultDeviceLinkFileSystem : IDeviceLinkFileSystem
         public long Size { get; set; }
 
         public string? LocalFile { get; set; }
+
+        /// <summary>A file or folder of an old working copy on disk (read only, never removed here).</summary>
+        public string? DiskPath { get; set; }
 
         /// <summary>For a copy of a file received this run: the original, whose content it gets.</summary>
         public Entry? SameAs { get; set; }

@@ -139,6 +139,39 @@ public sealed class VaultDeviceLinkFileSystemTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(setup.Options.TemporaryRoot!));
     }
 
+    [Fact]
+    public async Task RunAsync_WorkingCopyOfAnEarlierVersion_UsedOnceAsTheBaseThenRemoved()
+    {
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
+        {
+            BuiltInPhone.Write(phone, "HomeDomain", "Library/Notes/notes.txt", "in the old copy\n"u8.ToArray());
+            BuiltInPhone.Write(phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0001.JPG", WithMarker(2_000_000, 6, "x"));
+        });
+
+        // What earlier versions did: the phone backs up into a plain folder <root>/<UDID>.
+        var lockdown = await Keepsake.Device.Lockdown.LockdownClient.ConnectWithSessionAsync(await setup.ConnectAsync());
+        await using (lockdown)
+        {
+            await using var client = await Keepsake.Device.Services.MobileBackup2.MobileBackup2Client.StartAsync(lockdown);
+            await client.BackupAsync(new Keepsake.Device.Services.MobileBackup2.LocalDeviceLinkFileSystem(setup.Options.WorkingRoot), full: true);
+        }
+
+        var workingCopy = Path.Combine(setup.Options.WorkingRoot, setup.Simulator.Udid);
+        Assert.True(File.Exists(Path.Combine(workingCopy, "Status.plist")));
+        BuiltInPhone.Write(setup.Phone, "HomeDomain", "Library/Notes/notes.txt", "changed since\n"u8.ToArray());
+
+        var result = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options);
+
+        // The phone sent only the change (the copy was its base), the snapshot holds the whole phone, and the copy is gone.
+        Assert.False(result.WasFull);
+        Assert.Equal(workingCopy, result.RemovedWorkingCopy);
+        Assert.False(Directory.Exists(workingCopy));
+        AssertSnapshotIsThePhone(setup, result.Snapshot, null);
+        var next = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options);
+        Assert.Null(next.RemovedWorkingCopy);
+        Assert.Equal(result.Snapshot.Id, next.Previous?.Id);
+    }
+
     private static long VaultSize(string vault) =>
         new DirectoryInfo(vault).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !f.DirectoryName!.Contains("locks", StringComparison.Ordinal)).Sum(f => f.Length);
 
