@@ -99,12 +99,46 @@ public sealed partial class Repository
         try
         {
             var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+            await IndexUnindexedPacksAsync(index, cancellationToken).ConfigureAwait(false);
             return new SnapshotWriter(this, repoLock, index, cancellationToken);
         }
         catch
         {
             await repoLock.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Packs that a killed run stored but had not indexed yet (it indexes each pack right after
+    /// storing it): their headers are read and an index file is written for them, so the next run
+    /// finds their content instead of storing it again. A pack whose header does not open (cut
+    /// short, or still being written by another process) is left alone.
+    /// </summary>
+    private async Task IndexUnindexedPacksAsync(MasterIndex index, CancellationToken cancellationToken)
+    {
+        var found = new List<(ObjectId PackId, IReadOnlyList<Packs.PackedBlob> Blobs)>();
+        await foreach (var file in Backend.ListAsync(Backends.FileType.Pack, cancellationToken).ConfigureAwait(false))
+        {
+            var packId = ObjectId.Parse(file.Name);
+            if (index.Packs.ContainsKey(packId))
+            {
+                continue;
+            }
+
+            try
+            {
+                found.Add((packId, await LoadPackHeaderAsync(packId, file.Size, cancellationToken).ConfigureAwait(false)));
+            }
+            catch (Exception e) when (e is RepositoryCorruptedException or IOException)
+            {
+                // Not a complete pack: prune removes it once it is old enough.
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            await WriteIndexFilesAsync(found, [], index, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -85,6 +85,37 @@ public sealed class SnapshotWriterTests
         Assert.Equal(0, await Count(dir.Combine("vault"), FileType.Pack));
     }
 
+    [Fact]
+    public async Task OpenSnapshotWriterAsync_PacksStoredButNeverIndexed_AreIndexedAndTheirContentNotStoredAgain()
+    {
+        using var dir = new TempDirectory();
+        var bytes = Random(3_000_000, 5);
+        var vault = dir.Combine("vault");
+        using (var repo = await Repository.InitAsync(new LocalBackend(vault), Secret.FromString(Restic.Password), ResticCompatibilityTests.Fast with { PackSize = 1024 * 1024 }))
+        {
+            await using var writer = await repo.OpenSnapshotWriterAsync();
+            var file = writer.CreateFile();
+            await file.WriteAsync(bytes);
+            await file.CompleteAsync();
+        }
+
+        // As after a kill between storing packs and indexing them.
+        var backend = new LocalBackend(vault);
+        await foreach (var index in backend.ListAsync(FileType.Index))
+        {
+            await backend.RemoveAsync(FileType.Index, index.Name);
+        }
+
+        using var reopened = await Repository.OpenAsync(new LocalBackend(vault), Secret.FromString(Restic.Password), ResticCompatibilityTests.Fast);
+        await using var again = await reopened.OpenSnapshotWriterAsync();
+        var second = again.CreateFile();
+        await second.WriteAsync(bytes);
+        await second.CompleteAsync();
+
+        Assert.Equal(0, again.BytesAdded);
+        Assert.True(await Count(vault, FileType.Index) > 0);
+    }
+
     private static async Task<int> Count(string vault, FileType type)
     {
         var count = 0;

@@ -172,6 +172,58 @@ public sealed class VaultDeviceLinkFileSystemTests
         Assert.Equal(result.Snapshot.Id, next.Previous?.Id);
     }
 
+    [Fact]
+    public async Task RunAsync_PhoneLargerThan64MiB_DiskOutsideTheVaultStaysUnder64MiBThroughout()
+    {
+        await using var setup = await SimulatedPhoneVault.StartAsync(phone =>
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                BuiltInPhone.Write(phone, "CameraRollDomain", $"Media/DCIM/100APPLE/IMG_{i:D4}.MOV", WithMarker(10_000_000, 20 + i, "x"));
+            }
+        });
+        var excluded = new[] { setup.Phone, setup.Directory.Combine("state"), setup.Directory.Combine("vault") };
+        long Used() => new DirectoryInfo(setup.Directory.Path).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => !excluded.Any(e => f.FullName.StartsWith(e + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            .Sum(f =>
+            {
+                try
+                {
+                    return f.Length;
+                }
+                catch (FileNotFoundException)
+                {
+                    return 0;
+                }
+            });
+        var baseline = Used();
+        long peak = 0;
+        using var done = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                try
+                {
+                    peak = Math.Max(peak, Used() - baseline);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // A folder went away while it was listed.
+                }
+
+                await Task.Delay(2);
+            }
+        });
+
+        var result = await DeviceBackupJob.RunAsync(await setup.ConnectAsync(), setup.Repository, setup.Options);
+        await done.CancelAsync();
+        await watcher;
+
+        Assert.True(result.Stored.BytesRead >= 80_000_000);
+        Assert.True(peak < 64L * 1024 * 1024, $"the backup used {peak} bytes of disk outside the vault for an 80 MB phone");
+    }
+
     private static long VaultSize(string vault) =>
         new DirectoryInfo(vault).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !f.DirectoryName!.Contains("locks", StringComparison.Ordinal)).Sum(f => f.Length);
 
