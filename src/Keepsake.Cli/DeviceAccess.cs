@@ -24,6 +24,9 @@ internal sealed class DeviceAccess : IAsyncDisposable
     /// <summary>Where per-device working copies live (on Linux, the folder <c>keepsake backups</c> searches by default).</summary>
     public static string WorkingRoot() => Path.Combine(DataFolder(), "backups");
 
+    /// <summary>Where a device backup keeps its owner-only temporary folder while it runs (bookkeeping files only).</summary>
+    public static string TemporaryRoot() => Path.Combine(DataFolder(), "tmp");
+
     /// <summary>The folder where Keepsake keeps its own pair records (for Wi-Fi devices).</summary>
     public static string PairRecordFolder() => Path.Combine(DataFolder(), "pair-records");
 

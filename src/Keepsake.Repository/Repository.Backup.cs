@@ -89,6 +89,59 @@ public sealed partial class Repository
         }
     }
 
+    /// <summary>
+    /// Starts a snapshot whose files are pushed in (see <see cref="SnapshotWriter"/>) under a shared
+    /// lock held until the writer is disposed.
+    /// </summary>
+    public async Task<SnapshotWriter> OpenSnapshotWriterAsync(CancellationToken cancellationToken = default)
+    {
+        var repoLock = await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+            await IndexUnindexedPacksAsync(index, cancellationToken).ConfigureAwait(false);
+            return new SnapshotWriter(this, repoLock, index, cancellationToken);
+        }
+        catch
+        {
+            await repoLock.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Packs that a killed run stored but had not indexed yet (it indexes each pack right after
+    /// storing it): their headers are read and an index file is written for them, so the next run
+    /// finds their content instead of storing it again. A pack whose header does not open (cut
+    /// short, or still being written by another process) is left alone.
+    /// </summary>
+    private async Task IndexUnindexedPacksAsync(MasterIndex index, CancellationToken cancellationToken)
+    {
+        var found = new List<(ObjectId PackId, IReadOnlyList<Packs.PackedBlob> Blobs)>();
+        await foreach (var file in Backend.ListAsync(Backends.FileType.Pack, cancellationToken).ConfigureAwait(false))
+        {
+            var packId = ObjectId.Parse(file.Name);
+            if (index.Packs.ContainsKey(packId))
+            {
+                continue;
+            }
+
+            try
+            {
+                found.Add((packId, await LoadPackHeaderAsync(packId, file.Size, cancellationToken).ConfigureAwait(false)));
+            }
+            catch (Exception e) when (e is RepositoryCorruptedException or IOException)
+            {
+                // Not a complete pack: prune removes it once it is old enough.
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            await WriteIndexFilesAsync(found, [], index, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>One backup's walk: files are chunked and hashed here, blobs go to the pipeline.</summary>
     private sealed class BackupRun
     {

@@ -70,7 +70,7 @@ public sealed partial class Repository
 
     /// <summary>
     /// Removes the snapshots <paramref name="policy"/> does not keep (under an exclusive lock). The
-    /// data stays until <see cref="PruneAsync"/>.
+    /// data stays until <see cref="PruneAsync(CancellationToken)"/>.
     /// </summary>
     public async Task<ForgetResult> ForgetAsync(RetentionPolicy policy, bool dryRun = false, CancellationToken cancellationToken = default)
     {

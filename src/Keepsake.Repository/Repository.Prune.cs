@@ -15,8 +15,18 @@ public sealed partial class Repository
     /// crash at any point leaves a repository in which every snapshot is complete.
     /// </summary>
     /// <exception cref="RepositoryCorruptedException">A tree or a blob to keep is damaged or missing (nothing is deleted then).</exception>
-    public async Task<PruneResult> PruneAsync(CancellationToken cancellationToken = default)
+    public Task<PruneResult> PruneAsync(CancellationToken cancellationToken = default) =>
+        PruneAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PruneAsync(CancellationToken)"/>, but packs written less than
+    /// <paramref name="gracePeriod"/> ago are kept whole, used or not (when the backend tells a
+    /// pack's age): a device backup that was interrupted has stored packs that no snapshot uses yet,
+    /// and its resume must find them.
+    /// </summary>
+    public async Task<PruneResult> PruneAsync(TimeSpan gracePeriod, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
         await using var repoLock = (await LockAsync(exclusive: true, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         InvalidateIndex();
         var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
@@ -60,9 +70,15 @@ public sealed partial class Repository
 
         // 2. Classify packs: each used blob is claimed by the first pack that holds it.
         var stored = new Dictionary<ObjectId, long>();
+        var young = new HashSet<ObjectId>();
+        var cutoff = DateTimeOffset.UtcNow - gracePeriod;
         await foreach (var file in Backend.ListAsync(FileType.Pack, cancellationToken).ConfigureAwait(false))
         {
             stored[ObjectId.Parse(file.Name)] = file.Size;
+            if (gracePeriod > TimeSpan.Zero && file.Modified is { } modified && modified > cutoff)
+            {
+                young.Add(ObjectId.Parse(file.Name));
+            }
         }
 
         var claimed = new HashSet<(ObjectId, BlobType)>();
@@ -78,7 +94,7 @@ public sealed partial class Repository
             }
 
             var mine = blobs.Where(b => used.Contains((b.Id, b.Type)) && claimed.Add((b.Id, b.Type))).ToList();
-            if (mine.Count == blobs.Count)
+            if (mine.Count == blobs.Count || young.Contains(packId))
             {
                 keep.Add((packId, blobs));
             }
@@ -97,7 +113,7 @@ public sealed partial class Repository
             throw new RepositoryCorruptedException(BlobName(type), id.ToString(), $"used, but no indexed pack holds it ({missing.Count} such blobs: a pack or an index file is missing; check lists them); refusing to prune");
         }
 
-        var orphans = stored.Keys.Where(p => !index.Packs.ContainsKey(p)).ToList();
+        var orphans = stored.Keys.Where(p => !index.Packs.ContainsKey(p) && !young.Contains(p)).ToList();
         if (repack.Count == 0 && remove.Count == 0 && orphans.Count == 0)
         {
             return new PruneResult(keep.Count, 0, 0, 0, 0, 0);

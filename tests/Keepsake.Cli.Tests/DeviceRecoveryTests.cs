@@ -36,6 +36,64 @@ public sealed class DeviceRecoveryTests
         Assert.Single(Snapshots(phone));
     }
 
+    [ToolFact("restic", Skip = "Open: a killed run leaves the local vault's half-written pack files (<id>.tmp-…) behind and nothing removes them yet; measured 125.7 MB against 72.0 MB for one uninterrupted backup after 4 kills")]
+    public async Task Backup_KilledAtManyPointsThenResumed_StoresAtMostFivePercentMoreAndLeavesNoPlainCopy()
+    {
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        void Fill(string folder)
+        {
+            BuiltInPhone.Generate(folder);
+            for (var i = 0; i < 6; i++)
+            {
+                var video = Random(12_000_000, 300 + i);
+                System.Text.Encoding.UTF8.GetBytes(marker).CopyTo(video, 6_000_000);
+                BuiltInPhone.Write(folder, "CameraRollDomain", $"Media/DCIM/100APPLE/IMG_{i:D4}.MOV", video);
+            }
+        }
+
+        // The same phone backed up once without interruption, for comparison.
+        long uninterrupted;
+        await using (var control = await SimulatedPhoneHome.StartAsync(Fill))
+        {
+            control.Run("backup").EnsureSuccess("the uninterrupted backup");
+            uninterrupted = VaultSize(control.Vault);
+        }
+
+        await using var phone = await SimulatedPhoneHome.StartAsync(Fill);
+        var kills = 0;
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            // Killed (SIGKILL) once this run has added a pack to the vault.
+            var before = Packs(phone);
+            if (KillWhileStoring(phone, () => Packs(phone) > before))
+            {
+                kills++;
+                Assert.Empty(Snapshots(phone));
+            }
+        }
+
+        Assert.True(kills >= 2, $"only {kills} runs were killed before they finished");
+        phone.Run("backup").EnsureSuccess("the backup after the kills");
+
+        Assert.Single(Snapshots(phone));
+        Restic(phone, "check", "--read-data").EnsureSuccess("restic check after the resumed backup");
+        var resumed = VaultSize(phone.Vault);
+        Assert.True(resumed <= uninterrupted * 1.05, $"killed {kills} times then resumed: the vault holds {resumed} bytes; one uninterrupted backup {uninterrupted}");
+
+        // No plain copy: no working copy, the killed runs' temporary folders are gone, and no file outside
+        // the vault and the simulated phone holds phone content.
+        Assert.False(Directory.Exists(Path.Combine(phone.DataFolder, "backups", phone.Simulator.Udid)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(phone.DataFolder, "tmp")));
+        var needle = System.Text.Encoding.UTF8.GetBytes(marker);
+        foreach (var file in Directory.EnumerateFiles(phone.Home.Path, "*", SearchOption.AllDirectories)
+            .Where(f => !f.StartsWith(phone.Phone + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !f.StartsWith(phone.Options.StateFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !f.EndsWith(".sock", StringComparison.Ordinal)))
+        {
+            Assert.True(File.ReadAllBytes(file).AsSpan().IndexOf(needle) < 0, $"{file} holds phone content");
+        }
+    }
+
     [ToolFact("restic")]
     public async Task Backup_KilledWhileStoringInTheVault_RecordsNothingVaultStaysSoundNextBackupCompletes()
     {
@@ -64,7 +122,7 @@ public sealed class DeviceRecoveryTests
     }
 
     [Fact]
-    public async Task Restore_TwoSnapshotsAfterAChange_EachGivesBackTheWorkingCopyOfItsTimeExactly()
+    public async Task Restore_TwoSnapshotsAfterAChange_EachGivesBackThePhoneOfItsTimeExactly()
     {
         await using var phone = await SimulatedPhoneHome.StartAsync(folder =>
         {
@@ -72,12 +130,12 @@ public sealed class DeviceRecoveryTests
             BuiltInPhone.Write(folder, "HomeDomain", "Library/Notes/notes.txt", "first\n"u8.ToArray());
         });
         phone.Run("backup").EnsureSuccess("first backup");
-        var firstCopy = phone.Home.CopyFrom(phone.WorkingCopy, "copy-1");
+        var firstPhone = phone.Home.CopyFrom(phone.Phone, "phone-1");
         BuiltInPhone.Write(phone.Phone, "HomeDomain", "Library/Notes/notes.txt", "second, longer\n"u8.ToArray());
         BuiltInPhone.Write(phone.Phone, "CameraRollDomain", "Media/DCIM/100APPLE/IMG_0042.PNG", Random(70_000, 42));
         File.Delete(Path.Combine(phone.Phone, "CameraRollDomain", "Media", "DCIM", "100APPLE", "IMG_0001.PNG"));
         phone.Run("backup").EnsureSuccess("second backup");
-        var secondCopy = phone.Home.CopyFrom(phone.WorkingCopy, "copy-2");
+        var secondPhone = phone.Home.CopyFrom(phone.Phone, "phone-2");
 
         var snapshots = Snapshots(phone);
         Assert.Equal(2, snapshots.Count);
@@ -86,9 +144,9 @@ public sealed class DeviceRecoveryTests
         phone.Run("restore", snapshots[0].GetProperty("id").GetString()!, "--to-folder", restoredFirst).EnsureSuccess("restore of the first snapshot");
         phone.Run("restore", snapshots[1].GetProperty("id").GetString()!, "--to-folder", restoredSecond).EnsureSuccess("restore of the second snapshot");
 
-        AssertSameTree(firstCopy, Path.Combine(restoredFirst, phone.Simulator.Udid));
-        AssertSameTree(secondCopy, Path.Combine(restoredSecond, phone.Simulator.Udid));
-        Assert.NotEqual(Tree(firstCopy), Tree(secondCopy));
+        AssertBackupHoldsPhone(firstPhone, Path.Combine(restoredFirst, phone.Simulator.Udid));
+        AssertBackupHoldsPhone(secondPhone, Path.Combine(restoredSecond, phone.Simulator.Udid));
+        Assert.NotEqual(Tree(firstPhone), Tree(secondPhone));
     }
 
     [ToolFact("idevicebackup2", "idevicepair")]
@@ -131,7 +189,7 @@ public sealed class DeviceRecoveryTests
     private static bool IsEncrypted(string backup) =>
         Keepsake.BackupFormat.BackupFolder.ReadProperties(backup).IsEncrypted;
 
-    /// <summary>Starts 'keepsake backup', waits for the storing stage and <paramref name="storing"/>, then kills it (SIGKILL).</summary>
+    /// <summary>Starts 'keepsake backup', waits for the phone to send (files go into the vault as they arrive) and <paramref name="storing"/>, then kills it (SIGKILL).</summary>
     private static bool KillWhileStoring(SimulatedPhoneHome phone, Func<bool> storing)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -148,7 +206,7 @@ public sealed class DeviceRecoveryTests
         var storingStarted = new ManualResetEventSlim();
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data?.StartsWith("Storing in the vault", StringComparison.Ordinal) == true)
+            if (e.Data?.StartsWith("Receiving from the iPhone", StringComparison.Ordinal) == true)
             {
                 storingStarted.Set();
             }
@@ -202,16 +260,31 @@ public sealed class DeviceRecoveryTests
         ExternalTool.Run("restic", ["--no-cache", "--no-lock", "-r", phone.Vault, .. args], TimeSpan.FromMinutes(5),
             new Dictionary<string, string> { ["RESTIC_PASSWORD"] = SimulatedPhoneHome.VaultPassword });
 
-    private static void AssertSameTree(string expected, string actual)
+    /// <summary>The restored backup folder holds exactly the phone's files (<c>Domain/relative path</c>), byte for byte.</summary>
+    private static void AssertBackupHoldsPhone(string phoneCopy, string backup)
     {
-        var want = Tree(expected);
-        var got = Tree(actual);
+        using var source = Keepsake.BackupFormat.BackupFolder.Open(backup);
+        var want = Tree(phoneCopy).Where(kv => kv.Value != "dir").ToDictionary(kv => kv.Key.Replace('\\', '/'), kv => kv.Value, StringComparer.Ordinal);
+        var got = source.Entries().Where(e => e.Kind == Keepsake.BackupFormat.BackupEntryKind.File).ToDictionary(
+            e => e.Domain + "/" + e.RelativePath,
+            e =>
+            {
+                using var stream = source.OpenRead(e);
+                return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
+            },
+            StringComparer.Ordinal);
         Assert.Equal(want.Keys.Order(StringComparer.Ordinal), got.Keys.Order(StringComparer.Ordinal));
         foreach (var (path, hash) in want)
         {
             Assert.True(hash == got[path], $"{path} differs");
         }
     }
+
+    private static int Packs(SimulatedPhoneHome phone) =>
+        Directory.Exists(Path.Combine(phone.Vault, "data")) ? Directory.EnumerateFiles(Path.Combine(phone.Vault, "data"), "*", SearchOption.AllDirectories).Count() : 0;
+
+    private static long VaultSize(string vault) =>
+        new DirectoryInfo(vault).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => f.Directory?.Name != "locks").Sum(f => f.Length);
 
     /// <summary>Every file and folder under <paramref name="root"/>: relative path → SHA-256 of the content ("dir" for folders).</summary>
     private static Dictionary<string, string> Tree(string root) =>

@@ -27,13 +27,11 @@ internal sealed class SimulatedPhoneHome : IAsyncDisposable
 
     public string Phone => Simulator.PhoneFolder;
 
-    /// <summary>Keepsake's data folder in this home (working copies, pair records).</summary>
+    /// <summary>Keepsake's data folder in this home (vault, pair records, the backup's temporary folder).</summary>
     public string DataFolder => Path.Combine(Home.Path, ".local", "share", "keepsake");
 
     public string Vault => Path.Combine(DataFolder, "vault");
 
-    /// <summary>The phone's working copy (<c>backups/&lt;UDID&gt;</c>).</summary>
-    public string WorkingCopy => Path.Combine(DataFolder, "backups", Simulator.Udid);
 
     /// <summary>HOME, the default vault with its password, and USBMUXD_SOCKET_ADDRESS of the simulator.</summary>
     public Dictionary<string, string> Env => new()

@@ -21,7 +21,7 @@ internal sealed class SimulatedPhoneVault : IAsyncDisposable
         Simulator = simulator;
         Repository = repository;
         _vaultPassword = vaultPassword;
-        Options = new DeviceBackupOptions { WorkingRoot = dir.Combine("working"), IdleTimeout = TimeSpan.FromSeconds(30) };
+        Options = new DeviceBackupOptions { WorkingRoot = dir.Combine("working"), TemporaryRoot = dir.Combine("tmp"), IdleTimeout = TimeSpan.FromSeconds(30) };
     }
 
     public TempDirectory Directory { get; }

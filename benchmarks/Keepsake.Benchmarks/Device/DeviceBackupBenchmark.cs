@@ -93,6 +93,39 @@ internal static class DeviceBackupBenchmark
             Console.WriteLine($"idevicebackup2 backup --full: {theirSeconds:F2} s, {theirRate:F0} MB/s");
             Console.WriteLine($"keepsake MobileBackup2Client:  {ourSeconds:F2} s, {ourRate:F0} MB/s");
             Console.WriteLine($"ratio keepsake/idevicebackup2: {ourRate / theirRate:F2}x");
+
+            // End to end, same phone, same run: the phone into an encrypted deduplicated vault. Keepsake
+            // streams it straight into its vault; the other way is idevicebackup2 into a folder, then
+            // restic backup of that folder.
+            var theirTotal = double.MaxValue;
+            var ourTotal = double.MaxValue;
+            long ourPeak = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                var folder = Path.Combine(targets, $"keepsake-bench-e2e-folder-{Environment.ProcessId}");
+                var resticRepo = Path.Combine(targets, $"keepsake-bench-e2e-restic-{Environment.ProcessId}");
+                Directory.CreateDirectory(folder);
+                Restic(resticRepo, "init");
+                watch.Restart();
+                RunIdevicebackup2(host, folder);
+                var copySeconds = watch.Elapsed.TotalSeconds;
+                Restic(resticRepo, "backup", folder);
+                theirTotal = Math.Min(theirTotal, watch.Elapsed.TotalSeconds);
+                Console.WriteLine($"round {round + 1}: idevicebackup2 {copySeconds:F2} s + restic backup {watch.Elapsed.TotalSeconds - copySeconds:F2} s = {watch.Elapsed.TotalSeconds:F2} s");
+                Directory.Delete(folder, recursive: true);
+                Directory.Delete(resticRepo, recursive: true);
+
+                var vault = Path.Combine(targets, $"keepsake-bench-e2e-vault-{Environment.ProcessId}");
+                ResetPeakRss();
+                watch.Restart();
+                await KeepsakeToVaultAsync(host, vault, Path.Combine(root, "data"));
+                ourTotal = Math.Min(ourTotal, watch.Elapsed.TotalSeconds);
+                ourPeak = Math.Max(ourPeak, PeakRss());
+                Console.WriteLine($"round {round + 1}: keepsake backup into the vault {watch.Elapsed.TotalSeconds:F2} s, peak RSS {PeakRss() / 1048576.0:F0} MiB (this process, simulator included)");
+                Directory.Delete(vault, recursive: true);
+            }
+
+            Console.WriteLine($"end to end: idevicebackup2 + restic backup {theirTotal:F2} s; keepsake {ourTotal:F2} s; ratio {theirTotal / ourTotal:F2}x faster; keepsake peak RSS {ourPeak / 1048576.0:F0} MiB");
             return 0;
         }
         finally
@@ -110,6 +143,66 @@ internal static class DeviceBackupBenchmark
         await using var lockdown = await LockdownClient.ConnectWithSessionAsync(connector);
         await using var backup = await MobileBackup2Client.StartAsync(lockdown);
         await backup.BackupAsync(new LocalDeviceLinkFileSystem(folder), full: true);
+    }
+
+    private static async Task KeepsakeToVaultAsync(SimulatorHost host, string vault, string data)
+    {
+        using var password = Keepsake.Primitives.Secret.FromString(ResticPassword);
+        using var repository = await Keepsake.Repository.Repository.InitAsync(new Keepsake.Repository.Backends.Local.LocalBackend(vault), password);
+        var connector = await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(host.EndPoint));
+        await Keepsake.Engine.DeviceBackup.DeviceBackupJob.RunAsync(connector, repository, new Keepsake.Engine.DeviceBackup.DeviceBackupOptions
+        {
+            WorkingRoot = Path.Combine(data, "backups"),
+            TemporaryRoot = Path.Combine(data, "tmp"),
+            ForceFull = true,
+        });
+    }
+
+    private const string ResticPassword = "benchmark";
+
+    private static void Restic(string repository, params string[] args)
+    {
+        var psi = new ProcessStartInfo("restic") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("--no-cache");
+        psi.ArgumentList.Add("-q");
+        psi.ArgumentList.Add("-r");
+        psi.ArgumentList.Add(repository);
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        psi.Environment["RESTIC_PASSWORD"] = ResticPassword;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start restic");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"restic {string.Join(' ', args)} failed ({process.ExitCode}): {stdout.Result} {stderr.Result}");
+        }
+    }
+
+    /// <summary>Linux: resets this process's peak resident set (VmHWM), so the next reading covers only what follows.</summary>
+    private static void ResetPeakRss()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            GC.Collect();
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+    }
+
+    /// <summary>Peak resident set of this process in bytes (VmHWM on Linux).</summary>
+    private static long PeakRss()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return Process.GetCurrentProcess().PeakWorkingSet64;
+        }
+
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
     private static void RunIdevicebackup2(SimulatorHost host, string folder)

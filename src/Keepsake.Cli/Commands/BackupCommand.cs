@@ -35,7 +35,7 @@ internal static class BackupCommand
             var connectors = await devices.ConnectAsync(parse.GetValue(udid), parse.GetValue(wifi), parse.GetValue(simulator), cancellationToken);
             using var repository = await vault.OpenOrCreateAsync(Console.Out, cancellationToken);
             using var backupPassword = BackupPassword(parse.GetValue(backupPasswordFile));
-            var options = new DeviceBackupOptions { WorkingRoot = DeviceAccess.WorkingRoot(), ForceFull = parse.GetValue(full), BackupPassword = backupPassword };
+            var options = new DeviceBackupOptions { WorkingRoot = DeviceAccess.WorkingRoot(), TemporaryRoot = DeviceAccess.TemporaryRoot(), ForceFull = parse.GetValue(full), BackupPassword = backupPassword };
             foreach (var connector in connectors)
             {
                 Console.WriteLine($"Backing up {connector.Udid} into {vault.Location}");
@@ -84,6 +84,11 @@ internal static class BackupCommand
         {
             Console.WriteLine($"note: whether Messages in iCloud left the messages out of this encrypted backup was not checked ({result.MessagesInICloud.NotCheckedReason}); "
                 + $"give the backup password with {CommonOptions.BackupPasswordVariable} or --backup-password-file to check.");
+        }
+
+        if (result.RemovedWorkingCopy is { } workingCopy)
+        {
+            Console.WriteLine($"note: the plain copy of this phone that earlier versions kept in {workingCopy} is now in this snapshot and was removed; backups go straight into the vault.");
         }
 
         foreach (var warning in result.Warnings)

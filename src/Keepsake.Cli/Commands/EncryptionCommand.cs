@@ -47,7 +47,7 @@ internal static class EncryptionCommand
                 case "on":
                 {
                     using var password = current.Get(confirm: true);
-                    await DeviceEncryption.ChangeAsync(connector, DeviceAccess.WorkingRoot(), null, password, cancellationToken);
+                    await DeviceEncryption.ChangeAsync(connector, DeviceAccess.TemporaryRoot(), null, password, cancellationToken);
                     Console.WriteLine("Backup encryption is on. Keep the password safe: without it the backups cannot be restored.");
                     return ExitCodes.Success;
                 }
@@ -55,7 +55,7 @@ internal static class EncryptionCommand
                 case "off":
                 {
                     using var password = current.Get();
-                    await DeviceEncryption.ChangeAsync(connector, DeviceAccess.WorkingRoot(), password, null, cancellationToken);
+                    await DeviceEncryption.ChangeAsync(connector, DeviceAccess.TemporaryRoot(), password, null, cancellationToken);
                     Console.WriteLine("Backup encryption is off. Warning: unencrypted backups leave out saved passwords, Health, Wi-Fi settings and call history.");
                     return ExitCodes.Success;
                 }
@@ -64,7 +64,7 @@ internal static class EncryptionCommand
                 {
                     using var old = current.Get();
                     using var password = new PasswordSource("new backup", NewPasswordVariable, parse.GetValue(newPasswordFile)?.FullName).Get(confirm: true);
-                    await DeviceEncryption.ChangeAsync(connector, DeviceAccess.WorkingRoot(), old, password, cancellationToken);
+                    await DeviceEncryption.ChangeAsync(connector, DeviceAccess.TemporaryRoot(), old, password, cancellationToken);
                     Console.WriteLine("The backup password is changed.");
                     return ExitCodes.Success;
                 }

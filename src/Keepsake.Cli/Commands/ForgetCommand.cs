@@ -55,7 +55,7 @@ internal static class ForgetCommand
             Console.WriteLine($"{result.Kept.Count} snapshots kept, {result.Removed.Count} {(parse.GetValue(dryRun) ? "would be " : "")}forgotten");
             if (parse.GetValue(prune) && !parse.GetValue(dryRun))
             {
-                var pruned = await repository.PruneAsync(cancellationToken);
+                var pruned = await repository.PruneAsync(PruneCommand.GracePeriod, cancellationToken);
                 Console.WriteLine($"pruned: {pruned.PacksRemoved} packs removed, {pruned.PacksRepacked} repacked, {new ByteSize(pruned.BytesFreed)} freed");
             }
 

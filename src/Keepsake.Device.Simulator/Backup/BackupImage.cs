@@ -33,7 +33,7 @@ internal sealed class BackupImage : IDisposable
 
     public static BackupImage Build(SimulatedDevice device, string uuid, string? password, bool isFullBackup)
     {
-        var scratch = RunTemp.CreateFolder("sim-backup");
+        var scratch = Path.Combine(device.Options.StateFolder, "scratch", "backup-" + Guid.NewGuid().ToString("N"));
         var folder = Path.Combine(scratch, "backup");
         try
         {

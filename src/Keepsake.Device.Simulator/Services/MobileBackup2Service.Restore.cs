@@ -124,7 +124,8 @@ internal sealed partial class MobileBackup2Service
     private async Task<string> PullManifestsAsync(DeviceLinkChannel channel, CancellationToken cancellationToken)
     {
         var udid = device.Identity.Udid;
-        var scratch = RunTemp.CreateFolder("sim-restore");
+        var scratch = Path.Combine(device.Options.StateFolder, "scratch", "restore-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(scratch);
         string[] names = ["Status.plist", "Manifest.plist", "Manifest.db", "Info.plist"];
         var received = await DownloadAsync(channel, [.. names.Select(n => $"{udid}/{n}")], path => ScratchFile(scratch, path[(udid.Length + 1)..]), 0.0, cancellationToken).ConfigureAwait(false);
         foreach (var (path, ok) in received)

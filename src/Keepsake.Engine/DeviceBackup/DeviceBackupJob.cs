@@ -6,14 +6,18 @@ using Keepsake.Device.Transport;
 using Keepsake.Engine.Vault;
 using Keepsake.Plist;
 using Keepsake.Repository;
+using Keepsake.Repository.Backends.Local;
+using Keepsake.Repository.Snapshots;
+using Keepsake.Repository.Trees;
 
 namespace Keepsake.Engine.DeviceBackup;
 
 /// <summary>
-/// Backs up a phone into the vault: the phone writes into a per-device working copy in Apple's
-/// layout (so it sends only what changed), then that copy is recorded as a snapshot. Nothing is
-/// recorded unless the phone finished (Status.plist SnapshotState = finished); an interrupted run
-/// leaves the working copy for the next run to resume from. Earlier snapshots are never touched.
+/// Backs up a phone straight into the vault: the phone sees its latest snapshot as the backup folder
+/// (<see cref="VaultDeviceLinkFileSystem"/>), so it sends only what changed, and what it sends is
+/// stored as it arrives. The new snapshot is recorded only when the phone reports it finished
+/// (Status.plist SnapshotState = finished); an interrupted run records nothing, but what it stored is
+/// indexed and not stored again by the next run. Earlier snapshots are never touched.
 /// </summary>
 public static class DeviceBackupJob
 {
@@ -33,50 +37,124 @@ public static class DeviceBackupJob
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         progress?.Report(new DeviceBackupProgress(DeviceBackupStage.Connecting, 0, 0, 0));
+        var workingRoot = Path.GetFullPath(options.WorkingRoot);
+        using var temp = BackupTemporaryFolder.Create(options.TemporaryRoot ?? Path.Combine(Path.GetDirectoryName(workingRoot) ?? workingRoot, "tmp"));
 
-        string workingCopy;
+        string folder;
         bool full;
         PlistDictionary values;
+        Snapshot? previous;
+        BackupProperties properties;
+        Snapshot snapshot;
+        string? workingCopy;
+        long filesStored;
+        long bytesStored;
+        long bytesAdded;
+        long blobsAdded;
         var lockdown = await LockdownClient.ConnectWithSessionAsync(connector, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (lockdown.ConfigureAwait(false))
         {
             values = (await lockdown.GetValueAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).AsDictionary();
-            workingCopy = Path.Combine(Path.GetFullPath(options.WorkingRoot), lockdown.Udid);
-            Directory.CreateDirectory(workingCopy);
-            full = options.ForceFull || !File.Exists(Path.Combine(workingCopy, "Status.plist"));
-            var (applications, installed) = await InstalledApplications.ReadAsync(lockdown, cancellationToken).ConfigureAwait(false);
-            InfoPlistWriter.Write(workingCopy, lockdown.Udid, values, applications, installed);
-
-            var backup = await MobileBackup2Client.StartAsync(lockdown, cancellationToken).ConfigureAwait(false);
-            await using var backupScope = backup.ConfigureAwait(false);
-            backup.IdleTimeout = options.IdleTimeout;
-            // Reported on the caller's thread, in order: a Progress<T> would post and could arrive after the stage ended.
-            var relay = progress is null ? null : new SynchronousProgress<MobileBackup2Progress>(p =>
-                progress.Report(new DeviceBackupProgress(DeviceBackupStage.Receiving, p.FilesReceived, p.BytesReceived, p.Percent)
+            var udid = lockdown.Udid;
+            folder = Path.Combine(workingRoot, udid);
+            previous = (await repository.ListSnapshotsAsync(cancellationToken).ConfigureAwait(false))
+                .Where(s => AppleBackupTags.Get(s, "udid") == udid)
+                .OrderBy(s => s.Time)
+                .LastOrDefault();
+            var writer = await repository.OpenSnapshotWriterAsync(cancellationToken).ConfigureAwait(false);
+            await using (writer.ConfigureAwait(false))
+            {
+                var fileSystem = new VaultDeviceLinkFileSystem(repository, writer, temp.CreateFolder("files"), options.VaultFreeSpace ?? (() => FreeSpace(repository, temp.Path)));
+                full = true;
+                workingCopy = Directory.Exists(folder) && new DirectoryInfo(folder).LinkTarget is null ? folder : null;
+                if (workingCopy is not null && !options.ForceFull && File.Exists(Path.Combine(workingCopy, "Status.plist")))
                 {
-                    TotalBytes = DeviceBackupProgress.EstimateTotal(p.BytesReceived, p.Percent),
-                }));
-            await backup.BackupAsync(new LocalDeviceLinkFileSystem(options.WorkingRoot), full, relay, cancellationToken).ConfigureAwait(false);
+                    // A working copy left by an earlier version is what the phone last backed up to: it is the base, once.
+                    fileSystem.SetBaseFolderOnDisk(udid, workingCopy);
+                    full = false;
+                }
+                else if (previous is not null && !options.ForceFull
+                    && await repository.FindNodeAsync(previous, SnapshotBackupStore.BackupFolderOf(previous), cancellationToken).ConfigureAwait(false) is { Type: NodeType.Dir } baseFolder)
+                {
+                    fileSystem.SetBase(udid, baseFolder);
+                    full = false;
+                }
+
+                var (applications, installed) = await InstalledApplications.ReadAsync(lockdown, cancellationToken).ConfigureAwait(false);
+                var info = temp.CreateFolder("info");
+                InfoPlistWriter.Write(info, udid, values, applications, installed);
+                fileSystem.AdoptLocalFile(udid + "/Info.plist", Path.Combine(info, "Info.plist"));
+
+                var backup = await MobileBackup2Client.StartAsync(lockdown, cancellationToken).ConfigureAwait(false);
+                await using (backup.ConfigureAwait(false))
+                {
+                    backup.IdleTimeout = options.IdleTimeout;
+                    // Reported on the caller's thread, in order: a Progress<T> would post and could arrive after the stage ended.
+                    var relay = progress is null ? null : new SynchronousProgress<MobileBackup2Progress>(p =>
+                        progress.Report(new DeviceBackupProgress(DeviceBackupStage.Receiving, p.FilesReceived, p.BytesReceived, p.Percent)
+                        {
+                            TotalBytes = DeviceBackupProgress.EstimateTotal(p.BytesReceived, p.Percent),
+                        }));
+                    try
+                    {
+                        await backup.BackupAsync(fileSystem, full, relay, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (fileSystem.VaultError is IOException vault && !ReferenceEquals(e, vault) && e is not OperationCanceledException)
+                    {
+                        throw VaultFailed(vault);
+                    }
+                }
+
+                if (fileSystem.VaultError is IOException failed)
+                {
+                    throw VaultFailed(failed);
+                }
+
+                properties = BackupFolder.ReadProperties(fileSystem.Store(udid));
+                if (properties.SnapshotState != "finished")
+                {
+                    throw new BackupFormatException(BackupFormatError.Incomplete, folder,
+                        $"the phone did not finish the backup (SnapshotState: {properties.SnapshotState ?? "missing"}); nothing was recorded, and the next backup resumes from what was stored");
+                }
+
+                progress?.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, fileSystem.FilesStored, fileSystem.BytesStored, 0) { TotalFiles = fileSystem.FilesStored, TotalBytes = fileSystem.BytesStored });
+                try
+                {
+                    var device = await fileSystem.SaveTreeAsync(udid, cancellationToken).ConfigureAwait(false)
+                        ?? throw new BackupFormatException(BackupFormatError.MissingFile, folder, "the phone finished without a backup folder; nothing was recorded");
+                    var root = await WrapAsync(writer, folder, device, cancellationToken).ConfigureAwait(false);
+                    snapshot = await writer.CommitAsync(new Snapshot
+                    {
+                        Time = DateTimeOffset.Now,
+                        Parent = previous?.Id,
+                        Tree = root,
+                        Paths = [folder],
+                        Hostname = string.IsNullOrWhiteSpace(properties.DeviceName) ? "unknown-device" : properties.DeviceName,
+                        Username = repository.Options.Username,
+                        Tags = AppleBackupTags.For(properties),
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e) when (IsDiskFull(e))
+                {
+                    throw VaultFailed(e);
+                }
+                (filesStored, bytesStored, bytesAdded, blobsAdded) = (fileSystem.FilesStored, fileSystem.BytesStored, writer.BytesAdded, writer.BlobsAdded);
+                progress?.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, filesStored, bytesStored, 100) { TotalFiles = filesStored, TotalBytes = bytesStored });
+            }
         }
 
-        var properties = BackupFolder.ReadProperties(workingCopy);
-        if (properties.SnapshotState != "finished")
+        if (workingCopy is not null)
         {
-            throw new BackupFormatException(BackupFormatError.Incomplete, workingCopy,
-                $"the phone did not finish the backup (SnapshotState: {properties.SnapshotState ?? "missing"}); nothing was recorded, and the next backup resumes from here");
+            // Stored in the vault now: the plain copy goes.
+            Directory.Delete(workingCopy, recursive: true);
         }
 
-        var messages = InspectMessages(workingCopy, properties, options);
-        var previous = (await repository.ListSnapshotsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(s => AppleBackupTags.Get(s, "udid") == properties.Udid)
-            .OrderBy(s => s.Time)
-            .LastOrDefault();
-        var stored = await StoreAsync(repository, workingCopy, progress, cancellationToken).ConfigureAwait(false);
+        var messages = InspectMessages(repository, snapshot, properties, options);
         IReadOnlyList<SnapshotChange> changes = [];
         BackupChangeSummary? summary = null;
         if (previous is not null)
         {
-            changes = await repository.DiffAsync(previous, stored.Snapshot, cancellationToken).ConfigureAwait(false);
+            changes = await repository.DiffAsync(previous, snapshot, cancellationToken).ConfigureAwait(false);
             summary = BackupChangeSummary.Compute(changes);
         }
 
@@ -90,60 +168,67 @@ public static class DeviceBackupJob
 
         return new DeviceBackupResult
         {
-            Udid = properties.Udid ?? Path.GetFileName(workingCopy),
+            Udid = properties.Udid ?? Path.GetFileName(folder),
             DeviceName = properties.DeviceName ?? values.GetString("DeviceName") ?? "iPhone",
-            Snapshot = stored.Snapshot,
+            Snapshot = snapshot,
             Previous = previous,
             Changes = changes,
             ChangeSummary = summary,
-            Stored = stored,
+            Stored = new BackupResult
+            {
+                Snapshot = snapshot,
+                FilesNew = filesStored,
+                BytesRead = bytesStored,
+                TotalBytes = bytesStored,
+                BytesAdded = bytesAdded,
+                BlobsAdded = blobsAdded,
+            },
             WasFull = full,
             IsEncrypted = properties.IsEncrypted,
-            WorkingCopy = workingCopy,
+            BackupFolder = folder,
+            RemovedWorkingCopy = workingCopy,
             Duration = clock.Elapsed,
             Warnings = warnings,
             MessagesInICloud = messages,
         };
     }
 
-    /// <summary>Records the working copy as a snapshot, reporting files and bytes processed out of the copy's totals.</summary>
-    private static async Task<BackupResult> StoreAsync(Repository.Repository repository, string workingCopy, IProgress<DeviceBackupProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The snapshot's root tree: the device folder under the folders of its recorded path (as restic records a path).</summary>
+    private static async Task<ObjectId> WrapAsync(SnapshotWriter writer, string folder, Node device, CancellationToken cancellationToken)
     {
-        if (progress is null)
+        var components = folder.Replace('\\', '/').Replace(":", string.Empty, StringComparison.Ordinal).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var node = device;
+        for (var i = components.Length - 2; i >= 0; i--)
         {
-            return await ImportJob.RunAsync(repository, workingCopy, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var subtree = await writer.SaveTreeAsync(new Tree([node]), cancellationToken).ConfigureAwait(false);
+            node = new Node { Name = components[i], Type = NodeType.Dir, Mode = GoFileMode.Dir | 0x1C0, ModTime = device.ModTime, AccessTime = device.ModTime, ChangeTime = device.ModTime, Subtree = subtree };
         }
 
-        long totalFiles = 0, totalBytes = 0;
-        foreach (var file in new DirectoryInfo(workingCopy).EnumerateFiles("*", SearchOption.AllDirectories))
-        {
-            totalFiles++;
-            totalBytes += file.Length;
-        }
-
-        progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, 0, 0, 0) { TotalFiles = totalFiles, TotalBytes = totalBytes });
-        // The vault reports each file as it is done, from several threads: one report at a time goes on, with the
-        // highest counts seen (a late report never moves the bar back).
-        var gate = new Lock();
-        long done = 0, bytes = 0;
-        var relay = new SynchronousProgress<BackupProgress>(p =>
-        {
-            lock (gate)
-            {
-                done = Math.Max(done, p.FilesProcessed);
-                bytes = Math.Max(bytes, p.SizeProcessed);
-                progress.Report(new DeviceBackupProgress(DeviceBackupStage.Storing, done, bytes, totalBytes == 0 ? 100 : Math.Min(100, 100.0 * bytes / totalBytes))
-                {
-                    TotalFiles = totalFiles,
-                    TotalBytes = totalBytes,
-                });
-            }
-        });
-        return await ImportJob.RunAsync(repository, workingCopy, relay, cancellationToken).ConfigureAwait(false);
+        return await writer.SaveTreeAsync(new Tree([node]), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Messages in iCloud, read from the finished working copy (encrypted copies need the backup password).</summary>
-    private static MessagesInICloudReport InspectMessages(string workingCopy, BackupProperties properties, DeviceBackupOptions options)
+    /// <summary>ENOSPC (28) on Unix; ERROR_DISK_FULL (0x70) and ERROR_HANDLE_DISK_FULL (0x27) on Windows.</summary>
+    private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;
+
+    private static VaultDiskFullException VaultFailed(IOException failure) =>
+        IsDiskFull(failure)
+            ? new VaultDiskFullException($"vault disk full: the vault could not store the phone's files ({failure.Message}); nothing was recorded, what was stored is kept for the next backup", failure)
+            : throw failure;
+
+    private static long FreeSpace(Repository.Repository repository, string fallback)
+    {
+        try
+        {
+            return new DriveInfo(repository.Backend is LocalBackend local ? local.Location : fallback).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Messages in iCloud, read from the new snapshot (encrypted backups need the backup password).</summary>
+    private static MessagesInICloudReport InspectMessages(Repository.Repository repository, Snapshot snapshot, BackupProperties properties, DeviceBackupOptions options)
     {
         if (properties.IsEncrypted && options.BackupPassword is null)
         {
@@ -152,7 +237,7 @@ public static class DeviceBackupJob
 
         try
         {
-            using var source = BackupFolder.Open(workingCopy, properties.IsEncrypted ? options.BackupPassword : null);
+            using var source = SnapshotBackupSource.Open(repository, snapshot, properties.IsEncrypted ? options.BackupPassword : null);
             return MessagesInICloudCheck.Inspect(source);
         }
         catch (BackupFormatException e) when (e.Error == BackupFormatError.WrongPassword)

@@ -4,10 +4,20 @@ namespace Keepsake.Engine.DeviceBackup;
 public sealed record DeviceBackupOptions
 {
     /// <summary>
-    /// The folder that holds one working copy per device (<c>&lt;root&gt;/&lt;UDID&gt;</c>), in Apple's layout, so the
-    /// phone sends only what changed since the last run (as Finder does).
+    /// The folder under which the phone's backup folder is recorded in the snapshot (<c>&lt;root&gt;/&lt;UDID&gt;</c>);
+    /// nothing is written there. A working copy left there by an earlier version is used once as the base of
+    /// the next backup and removed after it succeeds.
     /// </summary>
     public required string WorkingRoot { get; init; }
+
+    /// <summary>
+    /// Where the run's owner-only temporary folder goes (bookkeeping files only); by default <c>tmp</c> next to
+    /// <see cref="WorkingRoot"/>.
+    /// </summary>
+    public string? TemporaryRoot { get; init; }
+
+    /// <summary>Free bytes where the vault grows, answered to the phone; by default the local vault's disk (or the temporary folder's).</summary>
+    public Func<long>? VaultFreeSpace { get; init; }
 
     /// <summary>Ask the phone for a full backup even when a working copy exists.</summary>
     public bool ForceFull { get; init; }

@@ -27,7 +27,11 @@ public sealed record DeviceBackupResult
 
     public required bool IsEncrypted { get; init; }
 
-    public required string WorkingCopy { get; init; }
+    /// <summary>The phone's backup folder as recorded in the snapshot (<c>&lt;working root&gt;/&lt;UDID&gt;</c>; not on disk).</summary>
+    public required string BackupFolder { get; init; }
+
+    /// <summary>The working copy an earlier version kept for this phone, when there was one: stored in this snapshot, then removed.</summary>
+    public string? RemovedWorkingCopy { get; init; }
 
     public required TimeSpan Duration { get; init; }
 

@@ -23,18 +23,22 @@ public static class DeviceEncryption
         }
     }
 
-    /// <summary>On: <paramref name="oldPassword"/> null. Off: <paramref name="newPassword"/> null. Change: both.</summary>
-    public static async Task ChangeAsync(IDeviceConnector connector, string workingRoot, Secret? oldPassword, Secret? newPassword, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// On: <paramref name="oldPassword"/> null. Off: <paramref name="newPassword"/> null. Change: both.
+    /// Needs no earlier backup: whatever the phone asks of the host's backup folder meanwhile is answered from
+    /// an empty owner-only folder made under <paramref name="temporaryRoot"/> and removed afterwards.
+    /// </summary>
+    public static async Task ChangeAsync(IDeviceConnector connector, string temporaryRoot, Secret? oldPassword, Secret? newPassword, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connector);
-        Directory.CreateDirectory(workingRoot);
+        using var scratch = BackupTemporaryFolder.Create(temporaryRoot);
         var lockdown = await LockdownClient.ConnectWithSessionAsync(connector, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (lockdown.ConfigureAwait(false))
         {
             var backup = await MobileBackup2Client.StartAsync(lockdown, cancellationToken).ConfigureAwait(false);
             await using (backup.ConfigureAwait(false))
             {
-                await backup.ChangePasswordAsync(new LocalDeviceLinkFileSystem(workingRoot), oldPassword, newPassword, cancellationToken).ConfigureAwait(false);
+                await backup.ChangePasswordAsync(new LocalDeviceLinkFileSystem(scratch.Path), oldPassword, newPassword, cancellationToken).ConfigureAwait(false);
             }
         }
     }

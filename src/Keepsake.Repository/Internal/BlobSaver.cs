@@ -26,6 +26,9 @@ internal sealed class BlobSaver
     private readonly Task[] _uploaders;
     private readonly Lock _packLock = new();
     private const int PacksPerIntermediateIndex = 32;
+    private readonly int _packsPerIndex;
+    private readonly List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)> _indexedPacks = [];
+    private readonly List<ObjectId> _intermediateIndexes = [];
 
     /// <summary>
     /// Packs written at once. Most of a pack's upload is waiting for the disk (fsync) or the network,
@@ -39,9 +42,15 @@ internal sealed class BlobSaver
     private long _bytesAdded;
     private long _blobsAdded;
 
-    public BlobSaver(Repository repository, MasterIndex index, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="indexEveryPack"/>: each stored pack gets an index file at once, so that a run
+    /// killed at any point leaves everything it stored usable by the next one; the final flush then
+    /// writes one index for the whole run that supersedes those small files, and removes them.
+    /// </summary>
+    public BlobSaver(Repository repository, MasterIndex index, CancellationToken cancellationToken, bool indexEveryPack = false)
     {
         _repository = repository;
+        _packsPerIndex = indexEveryPack ? 1 : PacksPerIntermediateIndex;
         _index = index;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _dataPack = NewPack(BlobType.Data);
@@ -120,7 +129,20 @@ internal sealed class BlobSaver
 
         _uploads.Writer.TryComplete();
         await FailedWhenAnyAsync(Task.WhenAll(_uploaders)).ConfigureAwait(false);
-        return await _repository.WriteIndexFilesAsync(_newPacks, [], _index, cancellationToken).ConfigureAwait(false);
+        if (_packsPerIndex > 1 || _intermediateIndexes.Count == 0)
+        {
+            return await _repository.WriteIndexFilesAsync(_newPacks, [], _index, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One index for the run, superseding the per-pack ones (written first, so that a crash in
+        // between leaves both, which restic reads fine), then the small files go.
+        var written = await _repository.WriteIndexFilesAsync([.. _indexedPacks, .. _newPacks], _intermediateIndexes, _index, cancellationToken).ConfigureAwait(false);
+        foreach (var old in _intermediateIndexes)
+        {
+            await _repository.Backend.RemoveAsync(FileType.Index, old.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
     }
 
     /// <summary>Stops the pipeline after a failure elsewhere (does not write an index).</summary>
@@ -289,7 +311,7 @@ internal sealed class BlobSaver
 
                     // Every 32 packs (about 512 MiB) the packs so far get an index file, so that a backup
                     // interrupted later still leaves them usable for deduplication by the next one.
-                    if (_newPacks.Count >= PacksPerIntermediateIndex)
+                    if (_newPacks.Count >= _packsPerIndex)
                     {
                         batch = [.. _newPacks];
                         _newPacks.Clear();
@@ -298,7 +320,15 @@ internal sealed class BlobSaver
 
                 if (batch is not null)
                 {
-                    await _repository.WriteIndexFilesAsync(batch, [], _index, token).ConfigureAwait(false);
+                    var written = await _repository.WriteIndexFilesAsync(batch, [], _index, token).ConfigureAwait(false);
+                    if (_packsPerIndex == 1)
+                    {
+                        lock (_newPacks)
+                        {
+                            _indexedPacks.AddRange(batch);
+                            _intermediateIndexes.AddRange(written);
+                        }
+                    }
                 }
             }
         }

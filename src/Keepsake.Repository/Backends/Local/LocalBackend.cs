@@ -209,16 +209,19 @@ public sealed class LocalBackend : IBackend
             }
 
             long size;
+            DateTimeOffset modified;
             try
             {
-                size = new FileInfo(file).Length;
+                var info = new FileInfo(file);
+                size = info.Length;
+                modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
             }
             catch (FileNotFoundException)
             {
                 continue;
             }
 
-            yield return new BackendFileInfo(type, name, size);
+            yield return new BackendFileInfo(type, name, size, modified);
         }
     }
 
