@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary>The target disk is full.</summary>
     public const int DiskFull = 6;
 
+    /// <summary>The backup holds none of the data asked for (e.g. an export of WhatsApp from a phone without it).</summary>
+    public const int NoData = 7;
+
     /// <summary>There is no vault at the given location.</summary>
     public const int VaultNotFound = 10;
 
@@ -58,6 +61,7 @@ internal static class ExitCodes
           4    backup, snapshot, file or device not found
           5    corrupt or unreadable data
           6    disk full
+          7    the backup holds no data of that kind
           10   no vault at that location
           11   vault locked by another operation
           12   wrong password

@@ -14,7 +14,7 @@ internal sealed partial class PhoneWriter
         foreach (var attachment in plan.Messages.Select(m => (m.Attachment, m.Date)).Where(a => a.Attachment is not null))
         {
             var a = attachment.Attachment!;
-            Media(Home, a.RelativePath, a.Kind, a.Size, attachment.Date, 38.72, -9.14, plan.FileSeed("attachment", a.Id), a.TransferName);
+            Media(MediaDomain, a.RelativePath, a.Kind, a.Size, attachment.Date, 38.72, -9.14, plan.FileSeed("attachment", a.Id), a.TransferName);
         }
 
         Database(Home, SmsPath, "sms", plan.Now, db =>
@@ -108,7 +108,7 @@ internal sealed partial class PhoneWriter
                 {
                     var created = (long)AppleSeconds(m.Date);
                     Row(insertAttachment, attachment.Id, attachment.Guid, created, created, "~/" + attachment.RelativePath, attachment.Uti, attachment.MimeType, 5, fromMe ? 1 : 0,
-                        attachment.TransferName, new FileInfo(FullPath(Home, attachment.RelativePath)).Length, 0, 0, attachment.Guid);
+                        attachment.TransferName, new FileInfo(FullPath(MediaDomain, attachment.RelativePath)).Length, 0, 0, attachment.Guid);
                     Row(insertAttachmentJoin, m.Id, attachment.Id);
                 }
             }

@@ -13,6 +13,9 @@ namespace Keepsake.Device.Simulator.Phone.Generated;
 internal sealed partial class PhoneWriter(PhonePlan plan, string root)
 {
     public const string Home = "HomeDomain";
+
+    /// <summary>Where iOS backs up Messages attachments (<c>~/Library/SMS/Attachments</c>).</summary>
+    public const string MediaDomain = "MediaDomain";
     public const string CameraRoll = "CameraRollDomain";
     public const string WhatsAppGroup = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
     public const string NotesGroup = "AppDomainGroup-group.com.apple.notes";
@@ -142,7 +145,7 @@ internal sealed partial class PhoneWriter(PhonePlan plan, string root)
     {
         var managed = new List<string>
         {
-            FullPath(CameraRoll, "Media/DCIM"), FullPath(Home, "Library/SMS/Attachments"), FullPath(WhatsAppGroup, "Message/Media"),
+            FullPath(CameraRoll, "Media/DCIM"), FullPath(MediaDomain, "Library/SMS/Attachments"), FullPath(WhatsAppGroup, "Message/Media"),
         };
         var apps = plan.Apps.Select(a => "AppDomain-" + a.BundleId).ToHashSet(StringComparer.Ordinal);
         managed.AddRange(Directory.EnumerateDirectories(root, "AppDomain-*").Where(d => !apps.Contains(Path.GetFileName(d))));
