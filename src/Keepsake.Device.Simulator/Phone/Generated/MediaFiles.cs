@@ -47,21 +47,12 @@ internal static class MediaFiles
                     break;
                 }
 
-            case GeneratedMediaKind.Mov:
+            case GeneratedMediaKind.Mov or GeneratedMediaKind.M4a:
                 {
-                    var mov = (byte[])BaseMov.Value.Clone();
-                    StampQuickTime(mov, date);
-                    output.Write(mov);
-                    FreeBoxes(output, size - mov.Length, random);
-                    break;
-                }
-
-            case GeneratedMediaKind.M4a:
-                {
-                    var m4a = (byte[])BaseM4a.Value.Clone();
-                    StampQuickTime(m4a, date);
-                    output.Write(m4a);
-                    FreeBoxes(output, size - m4a.Length, random);
+                    var movie = (byte[])(kind == GeneratedMediaKind.Mov ? BaseMov : BaseM4a).Value.Clone();
+                    StampQuickTime(movie, date);
+                    output.Write(movie);
+                    FreeBoxes(output, size - movie.Length, random);
                     break;
                 }
 
@@ -96,12 +87,12 @@ internal static class MediaFiles
                     return fixedPart + written;
                 }
 
-            case GeneratedMediaKind.Heic:
-                return BaseHeic.Value.Length + FreeLength(size - BaseHeic.Value.Length);
-            case GeneratedMediaKind.Mov:
-                return BaseMov.Value.Length + FreeLength(size - BaseMov.Value.Length);
-            case GeneratedMediaKind.M4a:
-                return BaseM4a.Value.Length + FreeLength(size - BaseM4a.Value.Length);
+            case GeneratedMediaKind.Heic or GeneratedMediaKind.Mov or GeneratedMediaKind.M4a:
+                {
+                    var baseLength = (kind switch { GeneratedMediaKind.Heic => BaseHeic, GeneratedMediaKind.Mov => BaseMov, _ => BaseM4a }).Value.Length;
+                    return baseLength + FreeLength(size - baseLength);
+                }
+
             case GeneratedMediaKind.Pdf:
                 return Pdf(title).Length;
             case GeneratedMediaKind.Amr:

@@ -34,7 +34,7 @@ public sealed partial class PhonePlan
         }
 
         // Small phones are mostly fixed parts (databases, minimum file sizes); large ones give the camera roll more.
-        var photoBudget = (long)(size * (0.55 + (0.11 * Math.Min(1.0, size / 1024.0 / MiB))));
+        var photoBudget = (long)(size * (0.53 + (0.13 * Math.Min(1.0, size / 1024.0 / MiB))));
         var assetCount = Profile.Photos ?? (int)Math.Max(24, photoBudget / (2 * MiB));
         AddAssets(random, start, BaseNow.AddHours(-2), assetCount, photoBudget / assetCount);
         BuildCalls(random, start);

@@ -109,7 +109,7 @@ internal sealed partial class PhoneWriter
     }
 
     /// <summary>The protobuf shape Notes uses: document(2) → note(3) → note_text(2).</summary>
-    private static byte[] NoteProto(string text) => Field(2, Field(3, Field(2, Encoding.UTF8.GetBytes(text))));
+    internal static byte[] NoteProto(string text) => Field(2, Field(3, Field(2, Encoding.UTF8.GetBytes(text))));
 
     private static byte[] Field(int number, byte[] value)
     {
@@ -127,7 +127,7 @@ internal sealed partial class PhoneWriter
         return output.ToArray();
     }
 
-    private static byte[] Gzip(byte[] data)
+    internal static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
