@@ -30,14 +30,15 @@ internal sealed class DeviceAccess : IAsyncDisposable
     /// <summary>The folder where Keepsake keeps its own pair records (for Wi-Fi devices).</summary>
     public static string PairRecordFolder() => Path.Combine(DataFolder(), "pair-records");
 
-    public async Task<IReadOnlyList<IDeviceConnector>> ConnectAsync(string? udid, string? wifiAddress, bool simulator, CancellationToken cancellationToken)
+    /// <summary>The phones to talk to; with <paramref name="simulator"/>, the simulated iPhone serving the generated phone of <paramref name="simulatorPhone"/> (the default one when null).</summary>
+    public async Task<IReadOnlyList<IDeviceConnector>> ConnectAsync(string? udid, string? wifiAddress, bool simulator, CancellationToken cancellationToken, Keepsake.Device.Simulator.Phone.Generated.PhoneProfile? simulatorPhone = null)
     {
         if (simulator)
         {
             var state = Path.Combine(DataFolder(), "simulator");
             Directory.CreateDirectory(state);
             var socket = Path.Combine(Path.GetTempPath(), $"keepsake-sim-{Environment.ProcessId}.sock");
-            _simulator = await SimulatorHost.StartAsync(new SimulatorOptions { ListenAddress = "UNIX:" + socket, StateFolder = state }, cancellationToken);
+            _simulator = await SimulatorHost.StartAsync(new SimulatorOptions { ListenAddress = "UNIX:" + socket, StateFolder = state, Phone = simulatorPhone ?? Keepsake.Device.Simulator.Phone.Generated.PhoneProfile.Default }, cancellationToken);
             return [await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(_simulator.EndPoint), cancellationToken: cancellationToken)];
         }
 

@@ -72,6 +72,8 @@ internal static class ErrorReporter
             case TimeoutException timeout:
                 // Only device reads time out (ServiceConnection.ReceiveTimeout, MobileBackup2Client.IdleTimeout): a hung or locked phone.
                 return (ExitCodes.DeviceError, $"the iPhone stopped answering ({timeout.Message}). Unlock it and keep it unlocked and connected, then run the command again; a backup resumes where it stopped.");
+            case NoDataException none:
+                return (ExitCodes.NoData, none.Message);
             case ExportException export:
                 return (ExitCodes.CorruptData, $"export failed: {export.Message}");
             case VaultNotFoundException vault:

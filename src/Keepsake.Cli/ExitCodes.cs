@@ -31,6 +31,9 @@ internal static class ExitCodes
     /// <summary>The target disk is full.</summary>
     public const int DiskFull = 6;
 
+    /// <summary>The backup holds none of the data asked for (e.g. an export of WhatsApp from a phone without it).</summary>
+    public const int NoData = 7;
+
     /// <summary>There is no vault at the given location.</summary>
     public const int VaultNotFound = 10;
 
@@ -62,6 +65,7 @@ internal static class ExitCodes
         (NotFound, "backup, snapshot, file or device not found"),
         (CorruptData, "corrupt or unreadable data"),
         (DiskFull, "disk full"),
+        (NoData, "the backup holds no data of that kind (an export of WhatsApp from a phone without it)"),
         (VaultNotFound, "no vault at that location"),
         (VaultLocked, "vault locked by another operation"),
         (WrongPassword, "wrong password"),

@@ -1,5 +1,6 @@
 using System.Net;
 using Keepsake.Device.Simulator.Phone;
+using Keepsake.Device.Simulator.Phone.Generated;
 using Keepsake.Device.Simulator.Usbmuxd;
 using Keepsake.Device.Usbmux;
 
@@ -47,7 +48,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>Simulates plugging the cable back in: listeners get Attached.</summary>
     public Task AttachAsync() => _usbmuxd.SetAttachedAsync(true);
 
-    /// <summary>Starts listening; builds the built-in phone when no phone folder is given.</summary>
+    /// <summary>Starts listening; generates the phone of <see cref="SimulatorOptions.Phone"/> first when no phone folder is given and it is not stored yet.</summary>
     public static Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -62,11 +63,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var phoneFolder = options.PhoneFolder;
         if (phoneFolder is null)
         {
-            phoneFolder = Path.Combine(options.StateFolder, "phone");
-            if (!Directory.Exists(phoneFolder))
-            {
-                BuiltInPhone.Generate(phoneFolder);
-            }
+            phoneFolder = GeneratedPhone.Ensure(options.StateFolder, options.Phone);
 
             if (options.MessagesInICloud is { } messagesInICloud)
             {

@@ -14,8 +14,11 @@ public sealed class SimulatorOptions
     /// <summary><c>UNIX:/path</c>, <c>/path</c> or <c>127.0.0.1:PORT</c> (port 0 picks a free one).</summary>
     public required string ListenAddress { get; init; }
 
-    /// <summary>Phone contents folder (<c>DIR/&lt;Domain&gt;/&lt;relativePath&gt;</c>); null generates the built-in phone inside <see cref="StateFolder"/>.</summary>
+    /// <summary>Phone contents folder (<c>DIR/&lt;Domain&gt;/&lt;relativePath&gt;</c>); null serves the generated phone of <see cref="Phone"/>, kept under <see cref="StateFolder"/>.</summary>
     public string? PhoneFolder { get; init; }
+
+    /// <summary>Without <see cref="PhoneFolder"/>: the generated phone to serve (seed and size), kept in <c>StateFolder/phones/</c>.</summary>
+    public Phone.Generated.PhoneProfile Phone { get; init; } = Keepsake.Device.Simulator.Phone.Generated.PhoneProfile.Default;
 
     /// <summary>Where pairings, keys, usbmuxd pair records and backup bookkeeping persist across restarts.</summary>
     public required string StateFolder { get; init; }

@@ -38,7 +38,7 @@ public static class ExportRunner
 
             case ExportKind.Contacts:
                 {
-                    using var book = await RequireAsync(source, MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false);
+                    using var book = await RequireAsync(source, kind, "contacts", MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false);
                     using var images = await DatabaseFile.OpenOptionalFromBackupAsync(source, MessagesDatabase.HomeDomain, ContactsExporter.ImagesPath, cancellationToken).ConfigureAwait(false);
                     return await ExportContactsAsync(book, images, destination, options, progress, cancellationToken).ConfigureAwait(false);
                 }
@@ -47,7 +47,7 @@ public static class ExportRunner
                 {
                     using var calls = await DatabaseFile.OpenFromBackupAsync(source, MessagesDatabase.HomeDomain, CallHistoryExporter.StoreDataPath, cancellationToken).ConfigureAwait(false)
                         ?? await DatabaseFile.OpenFromBackupAsync(source, CallHistoryExporter.LegacyDomain, CallHistoryExporter.LegacyPath, cancellationToken).ConfigureAwait(false)
-                        ?? throw new ExportException("the backup holds no call history (CallHistory.storedata is only in encrypted backups on current iOS)", $"{MessagesDatabase.HomeDomain}/{CallHistoryExporter.StoreDataPath}");
+                        ?? throw new NoDataException(kind, "call history (CallHistory.storedata is only in encrypted backups on current iOS)", $"{MessagesDatabase.HomeDomain}/{CallHistoryExporter.StoreDataPath}");
                     var names = ContactNames.Empty;
                     using (var book = await DatabaseFile.OpenOptionalFromBackupAsync(source, MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false))
                     {
@@ -62,13 +62,13 @@ public static class ExportRunner
 
             case ExportKind.Notes:
                 {
-                    using var notes = await RequireAsync(source, NotesExporter.Domain, NotesExporter.Path, cancellationToken).ConfigureAwait(false);
+                    using var notes = await RequireAsync(source, kind, "Notes", NotesExporter.Domain, NotesExporter.Path, cancellationToken).ConfigureAwait(false);
                     return await ExportNotesAsync(notes, destination, options, progress, cancellationToken).ConfigureAwait(false);
                 }
 
             case ExportKind.Calendar:
                 {
-                    using var calendar = await RequireAsync(source, CalendarExporter.Domain, CalendarExporter.Path, cancellationToken).ConfigureAwait(false);
+                    using var calendar = await RequireAsync(source, kind, "calendar", CalendarExporter.Domain, CalendarExporter.Path, cancellationToken).ConfigureAwait(false);
                     return ExportCalendar(calendar, destination, options, cancellationToken);
                 }
 
@@ -100,7 +100,7 @@ public static class ExportRunner
 
                     if (!found)
                     {
-                        throw new ExportException("the backup holds no Safari History.db or Bookmarks.db (Safari history is only in encrypted backups)", SafariExporter.HistoryPath);
+                        throw new NoDataException(kind, "Safari (History.db or Bookmarks.db; Safari history is only in encrypted backups)", $"HomeDomain/{SafariExporter.HistoryPath}");
                     }
 
                     return new ExportResult(kind, destination, counts);
@@ -108,13 +108,13 @@ public static class ExportRunner
 
             case ExportKind.WhatsApp:
                 {
-                    using var chats = await RequireAsync(source, WhatsAppExporter.Domain, WhatsAppExporter.Path, cancellationToken).ConfigureAwait(false);
+                    using var chats = await RequireAsync(source, kind, "WhatsApp", WhatsAppExporter.Domain, WhatsAppExporter.Path, cancellationToken).ConfigureAwait(false);
                     return await ExportWhatsAppAsync(chats, source, destination, options, progress, cancellationToken).ConfigureAwait(false);
                 }
 
             case ExportKind.Voicemail:
                 {
-                    using var voicemail = await RequireAsync(source, VoicemailExporter.Domain, VoicemailExporter.Path, cancellationToken).ConfigureAwait(false);
+                    using var voicemail = await RequireAsync(source, kind, "voicemail", VoicemailExporter.Domain, VoicemailExporter.Path, cancellationToken).ConfigureAwait(false);
                     var names = ContactNames.Empty;
                     using (var book = await DatabaseFile.OpenOptionalFromBackupAsync(source, MessagesDatabase.HomeDomain, MessagesDatabase.AddressBookPath, cancellationToken).ConfigureAwait(false))
                     {
@@ -129,8 +129,7 @@ public static class ExportRunner
 
             case ExportKind.Photos:
                 {
-                    using var photos = await RequireAsync(source, PhotosExporter.Domain, PhotosExporter.Path, cancellationToken).ConfigureAwait(false);
-                    return await ExportPhotosAsync(photos, source, destination, options, progress, cancellationToken).ConfigureAwait(false);
+                    return await ExportPhotosAsync(source, destination, options, progress, cancellationToken).ConfigureAwait(false);
                 }
 
             default:
@@ -193,9 +192,10 @@ public static class ExportRunner
         }
     }
 
-    private static async Task<DatabaseFile> RequireAsync(IBackupFileSource source, string domain, string path, CancellationToken cancellationToken) =>
+    /// <summary>The kind's database; its absence means the backup holds none of that data (<see cref="NoDataException"/>).</summary>
+    private static async Task<DatabaseFile> RequireAsync(IBackupFileSource source, ExportKind kind, string what, string domain, string path, CancellationToken cancellationToken) =>
         await DatabaseFile.OpenFromBackupAsync(source, domain, path, cancellationToken).ConfigureAwait(false)
-        ?? throw new ExportException("the backup does not hold this file", $"{domain}/{path}");
+        ?? throw new NoDataException(kind, what, $"{domain}/{path}");
 
     private static async Task<ExportResult> ExportMessagesAsync(MessagesDatabase db, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -275,6 +275,42 @@ public static class ExportRunner
     {
         var (count, audio) = await new VoicemailExporter(voicemail, source, names).ExportAsync(destination, TableFormatOf(options.Format, ExportKind.Voicemail), options.TimeZone, cancellationToken).ConfigureAwait(false);
         return new ExportResult(ExportKind.Voicemail, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["voicemails"] = count, ["audioCopied"] = audio });
+    }
+
+    /// <summary>
+    /// Photos through Photos.sqlite; when the backup lacks it or it cannot be read, from the camera-roll files
+    /// themselves (<see cref="CameraRollExporter"/>).
+    /// </summary>
+    private static async Task<ExportResult> ExportPhotosAsync(IBackupFileSource source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
+        DatabaseFile? photos = null;
+        string? fallbackReason;
+        try
+        {
+            photos = await DatabaseFile.OpenFromBackupAsync(source, PhotosExporter.Domain, PhotosExporter.Path, cancellationToken).ConfigureAwait(false);
+            fallbackReason = photos is null ? "the backup holds no Photos.sqlite" : null;
+            if (photos is not null)
+            {
+                _ = new PhotosExporter(photos, source);
+            }
+        }
+        catch (Exception ex) when (ex is ExportException or Microsoft.Data.Sqlite.SqliteException or InvalidDataException)
+        {
+            photos?.Dispose();
+            photos = null;
+            fallbackReason = $"Photos.sqlite could not be read ({ex.Message})";
+        }
+
+        if (photos is not null)
+        {
+            using (photos)
+            {
+                return await ExportPhotosAsync(photos, source, destination, options, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var result = await CameraRollExporter.ExportAsync(source, destination, TableFormatOf(options.Format, ExportKind.Photos), fallbackReason!, progress, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Photos, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["assets"] = result.Assets, ["copied"] = result.Copied, ["missing"] = result.Missing, ["fromCameraRollFiles"] = 1 });
     }
 
     private static async Task<ExportResult> ExportPhotosAsync(DatabaseFile photos, IBackupFileSource? source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)

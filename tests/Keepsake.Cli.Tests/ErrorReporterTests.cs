@@ -8,6 +8,16 @@ namespace Keepsake.Cli.Tests;
 public sealed class ErrorReporterTests
 {
     [Fact]
+    public void Classify_NoData_IsItsOwnCodeNotCorruptData()
+    {
+        var (code, message) = ErrorReporter.Classify(new Keepsake.Export.NoDataException(Keepsake.Export.ExportKind.WhatsApp, "WhatsApp", "AppDomainGroup-group.net.whatsapp.WhatsApp.shared/ChatStorage.sqlite"));
+
+        Assert.Equal(ExitCodes.NoData, code);
+        Assert.Equal(7, code);
+        Assert.StartsWith("this backup holds no WhatsApp data", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Classify_HungPhone_IsADeviceErrorThatSaysToUnlockIt()
     {
         var (code, message) = ErrorReporter.Classify(new TimeoutException("The device sent nothing for 120 s."));

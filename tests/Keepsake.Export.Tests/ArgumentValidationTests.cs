@@ -38,14 +38,16 @@ public sealed class ArgumentValidationTests
     }
 
     [Fact]
-    public async Task RunAsync_BackupWithoutTheDatabase_ThrowsExportExceptionNamingIt()
+    public async Task RunAsync_BackupWithoutTheDatabase_ThrowsNoDataExceptionNamingIt()
     {
         using var source = new MemoryBackupSource();
         using var temp = new TempDirectory();
         foreach (var kind in Enum.GetValues<ExportKind>())
         {
-            var ex = await Assert.ThrowsAsync<ExportException>(() => ExportRunner.RunAsync(kind, source, temp.Combine(kind.ToString())));
-            Assert.Contains("/", ex.Message, StringComparison.Ordinal);
+            var ex = await Assert.ThrowsAsync<NoDataException>(() => ExportRunner.RunAsync(kind, source, temp.Combine(kind.ToString())));
+            Assert.Equal(kind, ex.Kind);
+            Assert.StartsWith("this backup holds no ", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("/", ex.Source, StringComparison.Ordinal);
         }
     }
 

@@ -196,7 +196,7 @@ public sealed class ExportRunnerTests
             Assert.Equal("Test data", await reader.ReadToEndAsync());
         }
 
-        var error = await Assert.ThrowsAsync<ExportException>(() => ExportRunner.RunAsync(ExportKind.Messages, backup, temp.Combine("messages")));
+        var error = await Assert.ThrowsAsync<NoDataException>(() => ExportRunner.RunAsync(ExportKind.Messages, backup, temp.Combine("messages")));
         Assert.Contains("sms.db", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("0000", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.Exists(temp.Combine("messages")) ? Directory.GetFiles(temp.Combine("messages"), "*", SearchOption.AllDirectories) : []);

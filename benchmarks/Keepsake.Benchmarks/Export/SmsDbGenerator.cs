@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Keepsake.Device.Simulator.Phone.Generated;
 using Keepsake.Export.Messages.TypedStream;
 using Keepsake.Plist;
 using Microsoft.Data.Sqlite;

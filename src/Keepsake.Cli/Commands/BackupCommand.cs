@@ -17,6 +17,8 @@ internal static class BackupCommand
         var udid = new Option<string?>("--udid") { Description = "Back up only this phone (with --wifi: check that the phone at ADDRESS is this one).", HelpName = "UDID" };
         var wifi = new Option<string?>("--wifi") { Description = "Reach the phone over Wi-Fi at this IP address (pair it over a cable with 'keepsake pair' first).", HelpName = "ADDRESS" };
         var simulator = new Option<bool>("--simulator") { Description = "Back up the built-in simulated iPhone (no phone needed)." };
+        var phoneSize = PhoneOptions.Size();
+        var seed = PhoneOptions.Seed();
         var full = new Option<bool>("--full") { Description = "Ask the phone for a full backup even when it could send only the changes." };
         var passwordFile = CommonOptions.VaultPasswordFile();
         var backupPasswordFile = new Option<FileInfo?>("--backup-password-file")
@@ -26,13 +28,19 @@ internal static class BackupCommand
         };
         var command = new Command("backup", "Back up connected iPhones into the vault (created if needed), keeping every earlier snapshot.")
         {
-            udid, wifi, simulator, full, passwordFile, backupPasswordFile,
+            udid, wifi, simulator, phoneSize, seed, full, passwordFile, backupPasswordFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
             await using var devices = new DeviceAccess();
-            var connectors = await devices.ConnectAsync(parse.GetValue(udid), parse.GetValue(wifi), parse.GetValue(simulator), cancellationToken);
+            if (!parse.GetValue(simulator) && (parse.GetValue(phoneSize) is not null || parse.GetValue(seed) is not null))
+            {
+                throw new UsageException("--phone-size and --seed choose the simulated iPhone: use them with --simulator.");
+            }
+
+            var phone = PhoneOptions.Profile(parse.GetValue(phoneSize), parse.GetValue(seed));
+            var connectors = await devices.ConnectAsync(parse.GetValue(udid), parse.GetValue(wifi), parse.GetValue(simulator), cancellationToken, phone);
             using var repository = await vault.OpenOrCreateAsync(Console.Out, cancellationToken);
             using var backupPassword = BackupPassword(parse.GetValue(backupPasswordFile));
             var options = new DeviceBackupOptions { WorkingRoot = DeviceAccess.WorkingRoot(), TemporaryRoot = DeviceAccess.TemporaryRoot(), ForceFull = parse.GetValue(full), BackupPassword = backupPassword };

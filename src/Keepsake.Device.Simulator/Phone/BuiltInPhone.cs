@@ -165,43 +165,8 @@ public static class BuiltInPhone
             var when = AppleSeconds(Start.AddDays(i * 3));
             Exec(db, "INSERT INTO ZICCLOUDSYNCINGOBJECT (Z_PK, Z_ENT, Z_OPT, ZNOTEDATA, ZFOLDER, ZTITLE1, ZSNIPPET, ZCREATIONDATE1, ZMODIFICATIONDATE1, ZIDENTIFIER, ZMARKEDFORDELETION) VALUES ($k, 11, 1, $n, 1, $t, $s, $d, $d, $id, 0)",
                 ("$k", pk), ("$n", i + 1), ("$t", notes[i][0]), ("$s", notes[i][1]), ("$d", when), ("$id", Guid.NewGuid().ToString("D").ToUpperInvariant()));
-            Exec(db, "INSERT INTO ZICNOTEDATA VALUES ($k, 12, 1, $note, $data)", ("$k", i + 1), ("$note", pk), ("$data", Gzip(NoteProto(notes[i][0] + "\n" + notes[i][1]))));
+            Exec(db, "INSERT INTO ZICNOTEDATA VALUES ($k, 12, 1, $note, $data)", ("$k", i + 1), ("$note", pk), ("$data", Generated.PhoneWriter.Gzip(Generated.PhoneWriter.NoteProto(notes[i][0] + "\n" + notes[i][1]))));
         }
-    }
-
-    /// <summary>The minimal protobuf shape Notes uses: document(2) → note(3) → note_text(2).</summary>
-    private static byte[] NoteProto(string text)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(text);
-        var note = Field(2, utf8);
-        var document = Field(3, note);
-        return Field(2, document);
-
-        static byte[] Field(int number, byte[] value)
-        {
-            var output = new List<byte> { (byte)((number << 3) | 2) };
-            var length = (uint)value.Length;
-            while (length >= 0x80)
-            {
-                output.Add((byte)(length | 0x80));
-                length >>= 7;
-            }
-
-            output.Add((byte)length);
-            output.AddRange(value);
-            return [.. output];
-        }
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     /// <summary>An RGB PNG with a seed-dependent gradient.</summary>

@@ -61,7 +61,7 @@ public sealed class MessagesDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         var file = await DatabaseFile.OpenFromBackupAsync(source, HomeDomain, SmsDbPath, cancellationToken).ConfigureAwait(false)
-            ?? throw new ExportException("the backup holds no sms.db", $"{HomeDomain}/{SmsDbPath}");
+            ?? throw new NoDataException(ExportKind.Messages, "Messages", $"{HomeDomain}/{SmsDbPath}");
         try
         {
             var contacts = ContactNames.Empty;

@@ -20,7 +20,7 @@ public sealed partial class PhotosExporter
 
     public const string Path = "Media/PhotoData/Photos.sqlite";
 
-    private static readonly string[] Columns = ["id", "file", "original_name", "kind", "date_created", "favorite", "hidden", "trashed", "width", "height", "duration_seconds", "latitude", "longitude", "albums", "exported_path", "missing_reason"];
+    private static readonly string[] Columns = ["id", "file", "original_name", "kind", "date_created", "favorite", "hidden", "trashed", "width", "height", "duration_seconds", "latitude", "longitude", "albums", "exported_path", "missing_reason", "live_photo_video"];
 
     private readonly DatabaseFile _database;
     private readonly IBackupFileSource? _source;
@@ -52,7 +52,7 @@ public sealed partial class PhotosExporter
         command.CommandText = $"""
             SELECT a.Z_PK, {S(table, "ZDIRECTORY")}, {S(table, "ZFILENAME")}, {(hasExtra ? "x.ZORIGINALFILENAME" : "NULL")}, {S(table, "ZKIND")},
                    {S(table, "ZDATECREATED")}, {S(table, "ZFAVORITE")}, {S(table, "ZHIDDEN")}, {S(table, "ZTRASHEDSTATE")}, {S(table, "ZWIDTH")},
-                   {S(table, "ZHEIGHT")}, {S(table, "ZDURATION")}, {S(table, "ZLATITUDE")}, {S(table, "ZLONGITUDE")}
+                   {S(table, "ZHEIGHT")}, {S(table, "ZDURATION")}, {S(table, "ZLATITUDE")}, {S(table, "ZLONGITUDE")}, {S(table, "ZKINDSUBTYPE")}
             FROM {table} a {(hasExtra ? "LEFT JOIN ZADDITIONALASSETATTRIBUTES x ON x.Z_PK = a.ZADDITIONALATTRIBUTES" : string.Empty)}
             ORDER BY a.ZDATECREATED, a.Z_PK
             """;
@@ -69,7 +69,7 @@ public sealed partial class PhotosExporter
             var original = MessageReader.Text(reader, 3) ?? fileName;
             var created = AppleTime.FromCoreData(MessageReader.Double(reader, 5));
             var assetAlbums = albums.GetValueOrDefault(id) ?? [];
-            string? exported = null, reason = null;
+            string? exported = null, reason = null, liveVideo = null;
             if (fileName is null)
             {
                 reason = "no file name recorded";
@@ -98,11 +98,26 @@ public sealed partial class PhotosExporter
                     try
                     {
                         await CopyAsync(root, entry, exported, created, cancellationToken).ConfigureAwait(false);
+
+                        // A Live Photo (ZKINDSUBTYPE 2) keeps its video beside the picture, under the same name with .MOV.
+                        var video = MessageReader.Long(reader, 14) == 2 ? _source.FindEntry(Domain, $"Media/{directory}/{System.IO.Path.ChangeExtension(fileName, ".MOV")}") : null;
+                        var videoName = video is { Kind: BackupEntryKind.File } ? System.IO.Path.ChangeExtension(name, ".MOV") : null;
+                        if (videoName is not null)
+                        {
+                            liveVideo = $"photos/{videoName}";
+                            await CopyAsync(root, video!, liveVideo, created, cancellationToken).ConfigureAwait(false);
+                        }
+
                         if (byAlbum)
                         {
                             foreach (var album in assetAlbums)
                             {
-                                await CopyAsync(root, entry, $"albums/{ExportFiles.SafeSegment(album, "album", 60)}/{name}", created, cancellationToken).ConfigureAwait(false);
+                                var folder = $"albums/{ExportFiles.SafeSegment(album, "album", 60)}";
+                                await CopyAsync(root, entry, $"{folder}/{name}", created, cancellationToken).ConfigureAwait(false);
+                                if (videoName is not null)
+                                {
+                                    await CopyAsync(root, video!, $"{folder}/{videoName}", created, cancellationToken).ConfigureAwait(false);
+                                }
                             }
                         }
 
@@ -124,7 +139,7 @@ public sealed partial class PhotosExporter
                 MessageReader.Long(reader, 6) != 0, MessageReader.Long(reader, 7) != 0, MessageReader.Long(reader, 8) != 0,
                 reader.IsDBNull(9) ? null : MessageReader.Long(reader, 9), reader.IsDBNull(10) ? null : MessageReader.Long(reader, 10),
                 Finite(MessageReader.Double(reader, 11)), Coordinate(MessageReader.Double(reader, 12)), Coordinate(MessageReader.Double(reader, 13)),
-                string.Join("; ", assetAlbums), exported, reason);
+                string.Join("; ", assetAlbums), exported, reason, liveVideo);
             progress?.Report(new ExportProgress("photos", index.Rows, null, original));
         }
 

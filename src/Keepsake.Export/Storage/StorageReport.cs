@@ -94,7 +94,7 @@ public sealed class StorageReport
         {
             database = await MessagesDatabase.OpenAsync(source, cancellationToken).ConfigureAwait(false);
         }
-        catch (ExportException)
+        catch (Exception ex) when (ex is ExportException or NoDataException)
         {
             return [];
         }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Keepsake.Benchmarks.Export;
+namespace Keepsake.Device.Simulator.Phone.Generated;
 
 /// <summary>
 /// Writes the typedstream (NSArchiver) bytes of an iMessage <c>attributedBody</c>: an
@@ -11,7 +11,7 @@ namespace Keepsake.Benchmarks.Export;
 /// chains ending in a reference to a known class), so a body is byte-for-byte what Apple's archiver
 /// writes for the same content. One instance is reused: <see cref="Encode"/> resets the tables.
 /// </summary>
-internal sealed class TypedStreamEncoder
+public sealed class TypedStreamEncoder
 {
     private static readonly string[] AttributedStringChain = ["NSMutableAttributedString", "NSAttributedString", "NSObject"];
     private static readonly string[] MutableStringChain = ["NSMutableString", "NSString", "NSObject"];
