@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Keepsake test. Installs what the tests need when it is missing:
 # Debian packages (restic, libimobiledevice-utils, libplist-utils, sqlite3, openssl, chromium, poppler-utils,
-# libheif-examples, nodejs, python3-jsonschema, fonts-dejavu-core), the npm packages of tests/Keepsake.Export.Tests/js and NuGet packages.
+# libheif-examples, libimage-exiftool-perl, util-linux, nodejs, python3-jsonschema, fonts-dejavu-core), the npm packages of tests/Keepsake.Export.Tests/js and NuGet packages.
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Plist]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +18,7 @@ declare -A needs=(
   [pdftoppm]=poppler-utils
   [pdftotext]=poppler-utils
   [heif-enc]=libheif-examples
+  [exiftool]=libimage-exiftool-perl
   [node]=nodejs
   [npm]=npm
   [runuser]=util-linux
