@@ -33,6 +33,7 @@ internal static class CommandLine
                      ForgetCommand.Create(),
                      PruneCommand.Create(),
                      CopyCommand.Create(),
+                     RepairCommand.Create(),
                  })
         {
             command.Description += Environment.NewLine + Environment.NewLine + ExitCodes.HelpText;
