@@ -252,7 +252,7 @@ public sealed partial class Repository
                     if (kept.Count != content.Count)
                     {
                         changes.Add($"{name}: file: removed {content.Count - kept.Count} of {content.Count} blobs of missing content");
-                        nodes.Add(With(node, kept, size, node.Subtree));
+                        nodes.Add(node.WithData(kept, node.Subtree, size));
                         changed = true;
                         continue;
                     }
@@ -270,7 +270,7 @@ public sealed partial class Repository
 
                     if (repaired != sub)
                     {
-                        nodes.Add(With(node, node.Content, node.Size, repaired));
+                        nodes.Add(node.WithData(node.Content, repaired, node.Size));
                         changed = true;
                         continue;
                     }
@@ -298,28 +298,5 @@ public sealed partial class Repository
 
             return id;
         }
-
-        private static Node With(Node node, IReadOnlyList<ObjectId>? content, ulong size, ObjectId? subtree) => new()
-        {
-            Name = node.Name,
-            Type = node.Type,
-            Mode = node.Mode,
-            ModTime = node.ModTime,
-            AccessTime = node.AccessTime,
-            ChangeTime = node.ChangeTime,
-            Uid = node.Uid,
-            Gid = node.Gid,
-            User = node.User,
-            Group = node.Group,
-            Inode = node.Inode,
-            DeviceId = node.DeviceId,
-            Size = size,
-            Links = node.Links,
-            LinkTarget = node.LinkTarget,
-            Device = node.Device,
-            Content = content,
-            Subtree = subtree,
-            Error = node.Error,
-        };
     }
 }

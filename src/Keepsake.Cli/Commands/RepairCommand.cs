@@ -11,11 +11,13 @@ internal static class RepairCommand
 {
     public static Command Create()
     {
-        var command = new Command("repair", "Repair a damaged vault: 'repair index' first, then 'repair snapshots'.")
+        var command = new Command("repair", "Repair a damaged vault: 'repair index' first, then 'repair snapshots'.");
+        foreach (var sub in new[] { CreateIndex(), CreateSnapshots() })
         {
-            CreateIndex(),
-            CreateSnapshots(),
-        };
+            sub.Description += Environment.NewLine + Environment.NewLine + ExitCodes.HelpText;
+            command.Subcommands.Add(sub);
+        }
+
         return command;
     }
 
