@@ -129,6 +129,11 @@ public static class BackupExtractor
             skipped.Add(new ExtractSkip(name, e.Message) { Kind = ExtractSkipKind.DeviceBound });
             return -1;
         }
+        catch (BackupFormatException e) when (e.Error == BackupFormatError.CorruptBlob)
+        {
+            skipped.Add(new ExtractSkip(name, e.Message) { Kind = ExtractSkipKind.Damaged });
+            return -1;
+        }
 
         using (input)
         {
@@ -157,6 +162,12 @@ public static class BackupExtractor
                 }
 
                 File.Move(partial, target, overwrite: true);
+            }
+            catch (BackupFormatException e) when (e.Error == BackupFormatError.CorruptBlob)
+            {
+                TryDelete(partial);
+                skipped.Add(new ExtractSkip(name, e.Message) { Kind = ExtractSkipKind.Damaged });
+                return -1;
             }
             catch
             {

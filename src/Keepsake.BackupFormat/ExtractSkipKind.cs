@@ -14,4 +14,7 @@ public enum ExtractSkipKind
 
     /// <summary>The file's key is bound to the device and cannot be decrypted here.</summary>
     DeviceBound,
+
+    /// <summary>The file's stored content is damaged (<see cref="BackupFormatError.CorruptBlob"/>): the rest is still written.</summary>
+    Damaged,
 }

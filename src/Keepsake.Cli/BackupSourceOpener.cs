@@ -84,8 +84,11 @@ internal static class BackupSourceOpener
     internal static Primitives.Secret BackupPassword(FileInfo? file) =>
         new PasswordSource("backup", CommonOptions.BackupPasswordVariable, file?.FullName).Get();
 
-    /// <summary>A source that also closes the vault it reads from.</summary>
-    private sealed class OwningSource(IBackupFileSource inner, IDisposable owner) : IBackupFileSource
+    /// <summary>
+    /// A source that also closes the vault it reads from, first warning of the damaged vault files
+    /// that reading skipped (known only once the reading is done).
+    /// </summary>
+    private sealed class OwningSource(IBackupFileSource inner, Repository.Repository owner) : IBackupFileSource
     {
         public BackupProperties Properties => inner.Properties;
 
@@ -98,6 +101,7 @@ internal static class BackupSourceOpener
         public void Dispose()
         {
             inner.Dispose();
+            VaultAccess.WarnSkipped(owner, Console.Error);
             owner.Dispose();
         }
     }

@@ -34,6 +34,7 @@ internal static class CommandLine
                      ForgetCommand.Create(),
                      PruneCommand.Create(),
                      CopyCommand.Create(),
+                     RepairCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {

@@ -35,6 +35,12 @@ internal static class ErrorReporter
 
     public static (int Code, string Message) Classify(Exception exception)
     {
+        if (FindDiskFull(exception) is { } full)
+        {
+            // First: a full disk wrapped in a storage error, or surfacing as the cancellation it caused.
+            return (ExitCodes.DiskFull, $"the disk is full: {full.Message}");
+        }
+
         switch (exception)
         {
             case AggregateException { InnerExceptions.Count: 1 } aggregate:
@@ -78,8 +84,10 @@ internal static class ErrorReporter
                 return (ExitCodes.CorruptData, $"export failed: {export.Message}");
             case VaultNotFoundException vault:
                 return (ExitCodes.VaultNotFound, vault.Message);
-            case WrongPasswordException:
-                return (ExitCodes.WrongPassword, "wrong vault password: it opens none of the vault's keys.");
+            case WrongPasswordException wrong:
+                return (ExitCodes.WrongPassword, wrong.KeyIds.Count is > 0 and <= 3
+                    ? $"wrong vault password: it opens none of the vault's keys (key file {string.Join(", ", wrong.KeyIds)}). If the password is right, that key file is damaged."
+                    : "wrong vault password: it opens none of the vault's keys.");
             case RepositoryLockedException locked:
                 return (ExitCodes.VaultLocked, locked.Message);
             case RepositoryCorruptedException corrupted:
@@ -94,8 +102,6 @@ internal static class ErrorReporter
                 return (ExitCodes.NotFound, notFound.Message);
             case DirectoryNotFoundException notFound:
                 return (ExitCodes.NotFound, notFound.Message);
-            case IOException io when IsDiskFull(io):
-                return (ExitCodes.DiskFull, $"the disk is full: {io.Message}");
             case IOException io when DeviceDisconnectedException.IsDisconnect(io):
                 return (ExitCodes.DeviceError, $"the connection to the iPhone was lost ({io.Message}). {Reconnect}");
             case UnauthorizedAccessException denied:
@@ -112,6 +118,27 @@ internal static class ErrorReporter
     private const long WrongOldBackupPassword = 207;
 
     private const string Reconnect = "Reconnect the iPhone (check the cable or Wi-Fi), unlock it and run the command again; a backup resumes where it stopped.";
+
+    /// <summary>The disk-full error in <paramref name="exception"/> or anything it wraps, or null.</summary>
+    private static IOException? FindDiskFull(Exception? exception)
+    {
+        for (var depth = 0; exception is not null && depth < 16; depth++)
+        {
+            if (exception is IOException io && IsDiskFull(io))
+            {
+                return io;
+            }
+
+            if (exception is AggregateException aggregate)
+            {
+                return aggregate.InnerExceptions.Select(FindDiskFull).FirstOrDefault(e => e is not null);
+            }
+
+            exception = exception.InnerException;
+        }
+
+        return null;
+    }
 
     private static bool IsDiskFull(IOException exception)
     {

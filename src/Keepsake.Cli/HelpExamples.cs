@@ -29,6 +29,9 @@ internal static class HelpExamples
         ["forget"] = ["keepsake forget --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run", "keepsake forget --keep-last 10 --prune"],
         ["prune"] = ["keepsake prune", "keepsake prune --vault /media/usb/keepsake"],
         ["copy"] = ["keepsake copy --to /media/usb/keepsake", "keepsake copy latest --to /media/usb/keepsake"],
+        ["repair"] = ["keepsake repair index", "keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
+        ["repair index"] = ["keepsake repair index", "keepsake repair index --vault /media/usb/keepsake"],
+        ["repair snapshots"] = ["keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
         ["help"] = ["keepsake help exit-codes", "keepsake help backup"],
     };
 

@@ -13,7 +13,11 @@ internal sealed class VaultAccess(string? vaultOption, FileInfo? passwordFile)
         ?? NullIfEmpty(Environment.GetEnvironmentVariable(CommonOptions.VaultVariable))
         ?? DefaultLocation());
 
-    public bool Exists => File.Exists(Path.Combine(Location, "config"));
+    /// <summary>
+    /// Whether a vault is there: its config file, or (when the config is lost) its keys folder, so that
+    /// a damaged vault is reported as damaged (naming the config) and never initialised over.
+    /// </summary>
+    public bool Exists => File.Exists(Path.Combine(Location, "config")) || Directory.Exists(Path.Combine(Location, "keys"));
 
     /// <summary>The default vault: XDG data home on Linux, Application Support on macOS, LocalAppData on Windows.</summary>
     public static string DefaultLocation()
@@ -57,6 +61,23 @@ internal sealed class VaultAccess(string? vaultOption, FileInfo? passwordFile)
         var repository = await Repository.Repository.InitAsync(new LocalBackend(Location), password, cancellationToken: cancellationToken);
         log.WriteLine($"Created a new vault at {Location}. Keep its password safe: without it nothing in the vault can be read.");
         return repository;
+    }
+
+    /// <summary>
+    /// Warns on <paramref name="error"/> of each damaged snapshot or index file that reading skipped
+    /// (<see cref="Repository.Repository.SkippedDamagedFiles"/>); returns how many. Listings exit with
+    /// <see cref="ExitCodes.Partial"/> when there were any.
+    /// </summary>
+    public static int WarnSkipped(Repository.Repository repository, TextWriter error)
+    {
+        var skipped = repository.SkippedDamagedFiles;
+        foreach (var damage in skipped)
+        {
+            var advice = damage.ObjectType == "index" ? "its packs are read from their headers; 'keepsake repair index' rebuilds the index" : "it is left out";
+            error.WriteLine($"warning: {damage.ObjectType} file {damage.ObjectId} is damaged and was skipped ({damage.Problem}); {advice}.");
+        }
+
+        return skipped.Count;
     }
 
     public Secret Password(bool confirm) =>

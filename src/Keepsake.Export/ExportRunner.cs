@@ -20,14 +20,21 @@ namespace Keepsake.Export;
 /// </summary>
 public static class ExportRunner
 {
-    /// <summary>Exports <paramref name="kind"/> from a backup.</summary>
+    /// <summary>
+    /// Exports <paramref name="kind"/> from a backup. When the export fails (a full disk, damaged
+    /// data), the temporary <c>*.partial</c> files it was writing are removed: only finished files stay.
+    /// </summary>
     /// <exception cref="ExportException">The backup lacks the data or it is not readable.</exception>
     /// <exception cref="ArgumentException">The format is not one the kind supports.</exception>
-    public static async Task<ExportResult> RunAsync(ExportKind kind, IBackupFileSource source, string destination, ExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<ExportResult> RunAsync(ExportKind kind, IBackupFileSource source, string destination, ExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        options ??= new ExportOptions();
+        return RemovingPartialsOnFailureAsync(destination, () => RunFromBackupAsync(kind, source, destination, options ?? new ExportOptions(), progress, cancellationToken));
+    }
+
+    private static async Task<ExportResult> RunFromBackupAsync(ExportKind kind, IBackupFileSource source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
         switch (kind)
         {
             case ExportKind.Messages:
@@ -137,12 +144,61 @@ public static class ExportRunner
         }
     }
 
-    /// <summary>Exports <paramref name="kind"/> from a loose database file (an sms.db or chat.db, an AddressBook.sqlitedb, ...).</summary>
-    public static async Task<ExportResult> RunAsync(ExportKind kind, string databasePath, string destination, ExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Exports <paramref name="kind"/> from a loose database file (an sms.db or chat.db, an
+    /// AddressBook.sqlitedb, ...). On failure, as the backup overload, no <c>*.partial</c> file stays.
+    /// </summary>
+    public static Task<ExportResult> RunAsync(ExportKind kind, string databasePath, string destination, ExportOptions? options = null, IProgress<ExportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        options ??= new ExportOptions();
+        return RemovingPartialsOnFailureAsync(destination, () => RunFromFileAsync(kind, databasePath, destination, options ?? new ExportOptions(), progress, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs an export; if it throws, deletes the <c>*.partial</c> files under <paramref name="destination"/>
+    /// written since it started (the exporters' temporary names), then rethrows.
+    /// </summary>
+    private static async Task<ExportResult> RemovingPartialsOnFailureAsync(string destination, Func<Task<ExportResult>> export)
+    {
+        var started = DateTime.UtcNow.AddSeconds(-2);
+        try
+        {
+            return await export().ConfigureAwait(false);
+        }
+        catch
+        {
+            RemovePartials(destination, started);
+            throw;
+        }
+    }
+
+    private static void RemovePartials(string destination, DateTime since)
+    {
+        if (!Directory.Exists(destination))
+        {
+            return;
+        }
+
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (var partial in Directory.EnumerateFiles(destination, "*.partial", options))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(partial) >= since)
+                {
+                    File.Delete(partial);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: the export's own error is the one to report.
+            }
+        }
+    }
+
+    private static async Task<ExportResult> RunFromFileAsync(ExportKind kind, string databasePath, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
         if (kind == ExportKind.Messages)
         {
             using var db = MessagesDatabase.Open(databasePath, null, options.AttachmentsRoot);

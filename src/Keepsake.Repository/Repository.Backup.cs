@@ -400,27 +400,6 @@ public sealed partial class Repository
 
         private static Node WithContent(Node n, IReadOnlyList<ObjectId> content, ulong? size = null) => Copy(n, content, subtree: null, size: size ?? n.Size);
 
-        private static Node Copy(Node n, IReadOnlyList<ObjectId>? content, ObjectId? subtree, ulong size) => new()
-        {
-            Name = n.Name,
-            Type = n.Type,
-            Mode = n.Mode,
-            ModTime = n.ModTime,
-            AccessTime = n.AccessTime,
-            ChangeTime = n.ChangeTime,
-            Uid = n.Uid,
-            Gid = n.Gid,
-            User = n.User,
-            Group = n.Group,
-            Inode = n.Inode,
-            DeviceId = n.DeviceId,
-            Size = size,
-            Links = n.Links,
-            LinkTarget = n.LinkTarget,
-            Device = n.Device,
-            Content = content,
-            Subtree = subtree,
-            Error = n.Error,
-        };
+        private static Node Copy(Node n, IReadOnlyList<ObjectId>? content, ObjectId? subtree, ulong size) => n.WithData(content, subtree, size);
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class Repository
     /// all old index files, then the old index files are deleted, and only then the old packs, so a
     /// crash at any point leaves a repository in which every snapshot is complete.
     /// </summary>
-    /// <exception cref="RepositoryCorruptedException">A tree or a blob to keep is damaged or missing (nothing is deleted then).</exception>
+    /// <exception cref="RepositoryCorruptedException">A snapshot file, a tree or a blob to keep is damaged or missing (nothing is deleted then).</exception>
     public Task<PruneResult> PruneAsync(CancellationToken cancellationToken = default) =>
         PruneAsync(TimeSpan.Zero, cancellationToken);
 
@@ -30,10 +30,14 @@ public sealed partial class Repository
         await using var repoLock = (await LockAsync(exclusive: true, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         InvalidateIndex();
         var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
+        if (_skipped.Values.FirstOrDefault(d => d.ObjectType == "index") is { } damagedIndex)
+        {
+            throw new RepositoryCorruptedException(damagedIndex.ObjectType, damagedIndex.ObjectId, $"{damagedIndex.Problem}; refusing to prune until 'repair index' has rebuilt the index", innerException: damagedIndex);
+        }
 
         // 1. Every blob any snapshot reaches.
         var used = new HashSet<(ObjectId, BlobType)>();
-        foreach (var snapshot in await ListSnapshotsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var snapshot in await ListEverySnapshotAsync(cancellationToken).ConfigureAwait(false))
         {
             var stack = new Stack<ObjectId>();
             stack.Push(snapshot.Tree);

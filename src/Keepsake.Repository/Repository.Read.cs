@@ -12,16 +12,36 @@ public sealed partial class Repository
     /// Every node of the snapshot (or of the folder <paramref name="subPath"/> in it), depth first,
     /// parents before children, with '/'-separated paths.
     /// </summary>
-    public async IAsyncEnumerable<SnapshotEntry> EnumerateAsync(Snapshot snapshot, string? subPath = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <exception cref="RepositoryCorruptedException">A tree on the way is damaged or missing.</exception>
+    public IAsyncEnumerable<SnapshotEntry> EnumerateAsync(Snapshot snapshot, string? subPath = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        return EnumerateCoreAsync(snapshot, subPath, onDamagedTree: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="EnumerateAsync"/>; with <paramref name="onDamagedTree"/>, a damaged or missing
+    /// subtree is handed to it (with the folder's path) and skipped instead of ending the walk.
+    /// </summary>
+    private async IAsyncEnumerable<SnapshotEntry> EnumerateCoreAsync(Snapshot snapshot, string? subPath, Action<string, RepositoryCorruptedException>? onDamagedTree, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var (start, prefix) = await ResolveFolderAsync(snapshot, subPath, cancellationToken).ConfigureAwait(false);
         var stack = new Stack<(ObjectId Tree, string Prefix)>();
         stack.Push((start, prefix));
         while (stack.Count > 0)
         {
             var (treeId, path) = stack.Pop();
-            var tree = await LoadTreeAsync(treeId, cancellationToken).ConfigureAwait(false);
+            Tree tree;
+            try
+            {
+                tree = await LoadTreeAsync(treeId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RepositoryCorruptedException e) when (onDamagedTree is not null)
+            {
+                onDamagedTree(path, e);
+                continue;
+            }
+
             var subdirs = new List<(ObjectId, string)>();
             foreach (var node in tree.Nodes)
             {
@@ -98,7 +118,9 @@ public sealed partial class Repository
     /// Restores the snapshot (or its folder <see cref="RestoreOptions.SubPath"/>) into
     /// <paramref name="targetFolder"/>. Every blob is verified (MAC and SHA-256) before it is
     /// written; each file is written under a temporary name and renamed into place only when complete;
-    /// every name goes through <see cref="SafePath"/>, so nothing lands outside the target.
+    /// every name goes through <see cref="SafePath"/>, so nothing lands outside the target. A damaged
+    /// or missing blob costs only the files (or, for a tree, the folder) that need it: the rest is
+    /// restored and each loss is listed in <see cref="RestoreResult.Errors"/>.
     /// </summary>
     public async Task<RestoreResult> RestoreAsync(Snapshot snapshot, string targetFolder, RestoreOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -113,9 +135,17 @@ public sealed partial class Repository
         var dirTimes = new List<(string Path, Node Node)>();
 
         // Folders and links are made while walking; files are written by several workers at once.
-        async IAsyncEnumerable<(Node Node, string Target)> WalkAsync()
+        void OnDamagedTree(string path, RepositoryCorruptedException e)
         {
-            await foreach (var entry in EnumerateAsync(snapshot, options.SubPath, cancellationToken).ConfigureAwait(false))
+            lock (errors)
+            {
+                errors.Add($"{path}: folder not restored: {e.Message}");
+            }
+        }
+
+        async IAsyncEnumerable<(Node Node, string Target, string Path)> WalkAsync()
+        {
+            await foreach (var entry in EnumerateCoreAsync(snapshot, options.SubPath, OnDamagedTree, cancellationToken).ConfigureAwait(false))
             {
                 var relative = prefix == "/" ? entry.Path[1..] : entry.Path[(prefix.Length + 1)..];
                 if (options.Include is not null && !options.Include(entry.Path) && entry.Node.Type != NodeType.Dir)
@@ -134,7 +164,7 @@ public sealed partial class Repository
                         break;
                     case NodeType.File:
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        yield return (node, target);
+                        yield return (node, target, entry.Path);
                         break;
                     case NodeType.Symlink when node.LinkTarget is not null:
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -161,9 +191,19 @@ public sealed partial class Repository
             new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (job, token) =>
             {
-                var written = await RestoreFileAsync(job.Node, job.Target, token).ConfigureAwait(false);
-                Interlocked.Add(ref bytes, written);
-                Interlocked.Increment(ref files);
+                try
+                {
+                    var written = await RestoreFileAsync(job.Node, job.Target, token).ConfigureAwait(false);
+                    Interlocked.Add(ref bytes, written);
+                    Interlocked.Increment(ref files);
+                }
+                catch (RepositoryCorruptedException e)
+                {
+                    lock (errors)
+                    {
+                        errors.Add($"{job.Path}: not restored: {e.Message}");
+                    }
+                }
             }).ConfigureAwait(false);
 
         // Directory times last, deepest first, since writing into a folder changes its mtime.
@@ -181,11 +221,15 @@ public sealed partial class Repository
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                errors.Add($"{path}: {e.Message}");
+                lock (errors)
+                {
+                    errors.Add($"{path}: {e.Message}");
+                }
             }
         }
 
         _ = start;
+        errors.Sort(StringComparer.Ordinal);
         return new RestoreResult(files, dirs, bytes, errors);
     }
 

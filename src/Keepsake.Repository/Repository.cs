@@ -26,6 +26,7 @@ public sealed partial class Repository : IDisposable
 
     private readonly MasterKey _key;
     private readonly SemaphoreSlim _indexLoad = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RepositoryCorruptedException> _skipped = new(StringComparer.Ordinal);
     private MasterIndex? _index;
     private MasterIndex? _unindexed;
 
@@ -59,6 +60,17 @@ public sealed partial class Repository : IDisposable
     public RepositoryOptions Options { get; }
 
     internal MasterKey Key => _key;
+
+    /// <summary>
+    /// The damaged snapshot and index files that reads by this instance have skipped so far (one
+    /// entry per file, in no particular order). A damaged snapshot file costs only that snapshot and
+    /// a damaged index file only its entries (the packs it named are then read from their headers):
+    /// the callers report these as warnings and finish their work with the rest.
+    /// </summary>
+    public IReadOnlyCollection<RepositoryCorruptedException> SkippedDamagedFiles =>
+        [.. _skipped.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)];
+
+    private void RecordSkipped(RepositoryCorruptedException damage) => _skipped.TryAdd(damage.ObjectType + " " + damage.ObjectId, damage);
 
     /// <summary>
     /// Creates a new repository (format version 2) in an empty backend: a fresh master key sealed
@@ -107,22 +119,36 @@ public sealed partial class Repository : IDisposable
         }
         catch (BackendNotFoundException e)
         {
-            throw new RepositoryCorruptedException("config", BackendNames.ConfigName, $"there is no repository at {backend.Location} (no config file)", innerException: e);
+            throw new RepositoryCorruptedException("config", BackendNames.ConfigName, $"the config file is missing from {backend.Location}", innerException: e);
         }
 
-        var tried = 0;
+        // A damaged key file costs only itself: the next one may open. Only when none opens is the
+        // damage reported, naming the file.
+        var tried = new List<string>();
+        var damaged = new List<RepositoryCorruptedException>();
         await foreach (var file in backend.ListAsync(FileType.Key, cancellationToken).ConfigureAwait(false))
         {
             if (file.Size > 1024 * 1024)
             {
+                damaged.Add(new RepositoryCorruptedException("key", file.Name, $"too large for a key file ({file.Size} bytes)"));
                 continue;
             }
 
-            tried++;
-            var bytes = await backend.LoadAsync(FileType.Key, file.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var master = KeyFile.TryOpen(file.Name, bytes, password);
+            MasterKey? master;
+            try
+            {
+                var bytes = await backend.LoadAsync(FileType.Key, file.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                master = KeyFile.TryOpen(file.Name, bytes, password);
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                damaged.Add(e);
+                continue;
+            }
+
             if (master is null)
             {
+                tried.Add(file.Name);
                 continue;
             }
 
@@ -153,6 +179,13 @@ public sealed partial class Repository : IDisposable
             }
 
             return new Repository(backend, master, file.Name, config.Id, config.Version, polynomial, options);
+        }
+
+        if (tried.Count == 0)
+        {
+            throw damaged.Count > 0
+                ? damaged[0]
+                : new RepositoryCorruptedException("key", "keys/", $"the repository at {backend.Location} has no key file: nothing can open it");
         }
 
         throw new WrongPasswordException(tried);
@@ -276,8 +309,11 @@ public sealed partial class Repository : IDisposable
 
     // ---- index ----
 
-    /// <summary>Loads (once) and returns every index file merged.</summary>
-    /// <exception cref="RepositoryCorruptedException">An index file is damaged.</exception>
+    /// <summary>
+    /// Loads (once) and returns every readable index file merged. A damaged index file is skipped and
+    /// recorded in <see cref="SkippedDamagedFiles"/>; the packs it named are then found through their
+    /// headers (<see cref="LocateBlobAsync"/>), and <c>repair index</c> writes a sound index again.
+    /// </summary>
     public async Task<MasterIndex> GetIndexAsync(CancellationToken cancellationToken = default)
     {
         if (_index is not null)
@@ -297,8 +333,15 @@ public sealed partial class Repository : IDisposable
             await foreach (var file in Backend.ListAsync(FileType.Index, cancellationToken).ConfigureAwait(false))
             {
                 var id = ObjectId.Parse(file.Name);
-                var json = await LoadUnpackedAsync(FileType.Index, id, cancellationToken).ConfigureAwait(false);
-                index.AddFile(id, IndexFile.Parse(file.Name, json));
+                try
+                {
+                    var json = await LoadUnpackedAsync(FileType.Index, id, cancellationToken).ConfigureAwait(false);
+                    index.AddFile(id, IndexFile.Parse(file.Name, json));
+                }
+                catch (RepositoryCorruptedException e)
+                {
+                    RecordSkipped(e);
+                }
             }
 
             _index = index;

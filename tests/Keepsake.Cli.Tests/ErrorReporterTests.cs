@@ -60,6 +60,24 @@ public sealed class ErrorReporterTests
     }
 
     [Fact]
+    public void Classify_DiskFullWrappedInAVaultStorageError_IsDiskFull()
+    {
+        var full = new IOException("No space left on device", 28);
+        var (code, message) = ErrorReporter.Classify(new Keepsake.Repository.Backends.BackendException("Saving pack 'ab' failed: No space left on device", isTransient: false, full));
+
+        Assert.Equal(ExitCodes.DiskFull, code);
+        Assert.StartsWith("the disk is full", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_CancellationCausedByAFullDisk_IsDiskFullNotInterrupted()
+    {
+        var (code, _) = ErrorReporter.Classify(new OperationCanceledException("pipeline stopped", new IOException("No space left on device", 28)));
+
+        Assert.Equal(ExitCodes.DiskFull, code);
+    }
+
+    [Fact]
     public void Classify_PlainDiskIOError_StaysAnIOError()
     {
         var (code, message) = ErrorReporter.Classify(new IOException("Input/output error"));

@@ -41,7 +41,7 @@ public sealed class CorruptionTests
     }
 
     [Fact]
-    public async Task FlippedByteInPacks_RestoreThrowsNamingPack_CheckReportsEveryDamagedPack()
+    public async Task FlippedByteInPacks_RestoreListsOnlyTheirFilesNamingThePack_CheckReportsEveryDamagedPack()
     {
         var (backend, repo, result, dir) = await CreateAsync();
         using var _ = dir;
@@ -54,10 +54,32 @@ public sealed class CorruptionTests
             backend.Corrupt(FileType.Pack, pack, b => { b[20] ^= 0x40; return b; });
         }
 
-        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => repo.RestoreAsync(result.Snapshot, dir.Combine("out")));
-        Assert.Equal("pack", e.ObjectType);
-        Assert.Contains(e.ObjectId, dataPacks);
-        Assert.Contains("MAC", e.Message, StringComparison.Ordinal);
+        // Only the files whose first blob sits at offset 0 of a damaged pack are lost; the rest restore.
+        var lost = dataPacks.Select(p => index.Packs[ObjectId.Parse(p)].First(b => b.Offset == 0).Id).ToHashSet();
+        var restored = await repo.RestoreAsync(result.Snapshot, dir.Combine("out"));
+        var damagedFiles = 0;
+        await foreach (var entry in repo.EnumerateAsync(result.Snapshot))
+        {
+            var target = Path.Combine(dir.Combine("out"), entry.Path.TrimStart('/'));
+            if (entry.Node.Type != Keepsake.Repository.Trees.NodeType.File)
+            {
+                continue;
+            }
+
+            if (entry.Node.Content!.Any(lost.Contains))
+            {
+                damagedFiles++;
+                Assert.False(File.Exists(target), $"{entry.Path} was restored from a damaged blob");
+                Assert.Contains(restored.Errors, m => m.StartsWith(entry.Path + ": not restored", StringComparison.Ordinal) && m.Contains("MAC", StringComparison.Ordinal) && dataPacks.Any(p => m.Contains(p, StringComparison.Ordinal)));
+            }
+            else
+            {
+                Assert.True(File.Exists(target), $"{entry.Path} was not restored");
+            }
+        }
+
+        Assert.True(damagedFiles > 0);
+        Assert.Equal(damagedFiles, restored.Errors.Count);
 
         var check = await repo.CheckAsync(readData: true);
         foreach (var pack in dataPacks)
@@ -68,7 +90,7 @@ public sealed class CorruptionTests
     }
 
     [Fact]
-    public async Task MissingPack_LoadThrowsNamingPack_CheckReportsIt()
+    public async Task MissingPack_RestoreListsItsFilesNamingThePack_CheckReportsIt()
     {
         var (backend, repo, result, dir) = await CreateAsync();
         using var _ = dir;
@@ -77,9 +99,12 @@ public sealed class CorruptionTests
         var pack = index.Packs.First(p => p.Value.All(b => b.Type == BlobType.Data)).Key.ToString();
         await backend.RemoveAsync(FileType.Pack, pack);
 
-        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => repo.RestoreAsync(result.Snapshot, dir.Combine("out")));
+        var restored = await repo.RestoreAsync(result.Snapshot, dir.Combine("out"));
+        Assert.NotEmpty(restored.Errors);
+        Assert.All(restored.Errors, m => Assert.Contains($"pack {pack}: missing", m, StringComparison.Ordinal));
+        Assert.True(restored.Files > 0, "the files in the other packs are restored");
+        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => repo.LoadBlobAsync(BlobType.Data, index.Packs[ObjectId.Parse(pack)][0].Id));
         Assert.Equal(pack, e.ObjectId);
-        Assert.Contains("missing", e.Message, StringComparison.Ordinal);
         var check = await repo.CheckAsync();
         Assert.Contains(check.Errors, p => p.ObjectType == "pack" && p.ObjectId == pack && p.Message.Contains("missing", StringComparison.Ordinal));
     }
@@ -133,15 +158,15 @@ public sealed class CorruptionTests
 
         await backend.RemoveAsync(FileType.Pack, lostPack.Key.ToString());
         using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
-        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => reopened.RestoreAsync(result.Snapshot, dir.Combine("out")));
-        Assert.Equal("data blob", e.ObjectType);
-        Assert.Contains(e.ObjectId, lostPack.Value.Select(b => b.Id.ToString()));
-        Assert.Contains("not in any index file", e.Message, StringComparison.Ordinal);
-        Assert.Contains("missing", e.Message, StringComparison.Ordinal);
+        var restored = await reopened.RestoreAsync(result.Snapshot, dir.Combine("out"));
+        Assert.NotEmpty(restored.Errors);
+        Assert.All(restored.Errors, m => Assert.Contains("not in any index file", m, StringComparison.Ordinal));
+        Assert.Contains(restored.Errors, m => lostPack.Value.Any(b => m.Contains(b.Id.ToString(), StringComparison.Ordinal)));
+        Assert.True(restored.Files > 0, "the files in the other packs are restored");
     }
 
     [Fact]
-    public async Task DamagedIndexFile_RestoreNamesIt()
+    public async Task DamagedIndexFile_SkippedAndNamed_RestoreReadsThePacksAndRepairIndexMendsIt()
     {
         var (backend, repo, result, dir) = await CreateAsync();
         using var _ = dir;
@@ -149,10 +174,20 @@ public sealed class CorruptionTests
         var indexName = (await ListAsync(backend, FileType.Index))[0];
         backend.Corrupt(FileType.Index, indexName, b => { b[b.Length / 2] ^= 0x10; return b; });
         using var reopened = await Repository.OpenAsync(backend, Secret.FromString("pw"));
-        var e = await Assert.ThrowsAsync<RepositoryCorruptedException>(() => reopened.RestoreAsync(result.Snapshot, dir.Combine("out")));
-        Assert.Equal("index", e.ObjectType);
-        Assert.Equal(indexName, e.ObjectId);
-        Assert.Contains(indexName, e.Message, StringComparison.Ordinal);
+        var restored = dir.Combine("out");
+        var restoreResult = await reopened.RestoreAsync(result.Snapshot, restored, new RestoreOptions { SubPath = Path.GetFullPath(dir.Combine("src")) });
+        Assert.Empty(restoreResult.Errors);
+        TestData.AssertSameTree(dir.Combine("src"), restored);
+        var skipped = Assert.Single(reopened.SkippedDamagedFiles);
+        Assert.Equal("index", skipped.ObjectType);
+        Assert.Equal(indexName, skipped.ObjectId);
+        await Assert.ThrowsAsync<RepositoryCorruptedException>(() => reopened.PruneAsync());
+
+        var repair = await reopened.RepairIndexAsync();
+        Assert.Contains(indexName, repair.IndexFilesRemoved);
+        Assert.Empty(repair.UnreadablePacks);
+        Assert.Empty(reopened.SkippedDamagedFiles);
+        Assert.True((await reopened.CheckAsync(readData: true)).IsOk);
     }
 
     [Fact]

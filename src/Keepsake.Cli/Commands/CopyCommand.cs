@@ -33,6 +33,7 @@ internal static class CopyCommand
             var selected = wanted.Length == 0
                 ? await repository.ListSnapshotsAsync(cancellationToken)
                 : await Task.WhenAll(wanted.Select(w => repository.FindSnapshotAsync(w, cancellationToken: cancellationToken)));
+            var skipped = VaultAccess.WarnSkipped(repository, Console.Error);
             var result = await repository.CopyToAsync(target, selected, cancellationToken);
             foreach (var s in result.Copied)
             {
@@ -40,7 +41,7 @@ internal static class CopyCommand
             }
 
             Console.WriteLine($"{result.Copied.Count} copied, {result.AlreadyPresent} already there, {new ByteSize(result.BytesAdded)} added to {targetAccess.Location}");
-            return ExitCodes.Success;
+            return skipped > 0 ? ExitCodes.Partial : ExitCodes.Success;
         });
         return command;
     }

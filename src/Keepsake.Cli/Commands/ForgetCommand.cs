@@ -52,6 +52,7 @@ internal static class ForgetCommand
                 Console.WriteLine($"{(parse.GetValue(dryRun) ? "would forget" : "forgot")} {s.ShortId} {s.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {s.Hostname}");
             }
 
+            var code = VaultAccess.WarnSkipped(repository, Console.Error) > 0 ? ExitCodes.Partial : ExitCodes.Success;
             Console.WriteLine($"{result.Kept.Count} snapshots kept, {result.Removed.Count} {(parse.GetValue(dryRun) ? "would be " : "")}forgotten");
             if (parse.GetValue(prune) && !parse.GetValue(dryRun))
             {
@@ -59,7 +60,7 @@ internal static class ForgetCommand
                 Console.WriteLine($"pruned: {pruned.PacksRemoved} packs removed, {pruned.PacksRepacked} repacked, {new ByteSize(pruned.BytesFreed)} freed");
             }
 
-            return ExitCodes.Success;
+            return code;
         });
         return command;
     }

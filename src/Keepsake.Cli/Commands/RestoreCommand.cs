@@ -59,6 +59,7 @@ internal static class RestoreCommand
             }
 
             var (target, result) = await FolderRestoreJob.RunAsync(repository, found, parse.GetValue(toFolder)!, cancellationToken);
+            VaultAccess.WarnSkipped(repository, Console.Error);
             Console.WriteLine($"Restored snapshot {found.ShortId}: {result.Files} files ({new ByteSize(result.Bytes)}), {result.Directories} directories into {target}");
             foreach (var error in result.Errors)
             {

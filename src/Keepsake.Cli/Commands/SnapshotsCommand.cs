@@ -22,6 +22,7 @@ internal static class SnapshotsCommand
                 .Where(s => wanted is null || string.Equals(AppleBackupTags.Get(s, "udid"), wanted, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(s => s.Time)
                 .ToList();
+            var code = VaultAccess.WarnSkipped(repository, Console.Error) > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
                 JsonOutput.WriteArray(Console.Out, snapshots, (w, s) =>
@@ -51,7 +52,7 @@ internal static class SnapshotsCommand
 
                     w.WriteEndArray();
                 });
-                return ExitCodes.Success;
+                return code;
             }
 
             var table = new TextTable("ID", "TIME (UTC)", "HOST", "MODEL", "IOS", "ENCRYPTED", "PATH");
@@ -64,7 +65,7 @@ internal static class SnapshotsCommand
 
             table.Write(Console.Out);
             Console.WriteLine($"{snapshots.Count} snapshots");
-            return ExitCodes.Success;
+            return code;
         });
         return command;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Keepsake.BackupFormat;
 using Keepsake.Primitives;
+using Keepsake.Repository;
 using Keepsake.Repository.Snapshots;
 using Keepsake.Repository.Trees;
 
@@ -65,11 +66,31 @@ public sealed class SnapshotBackupStore : IBackupStore
         Find(name) is { Type: NodeType.File } node ? (long)node.Size : throw NotFound(name);
 
     /// <inheritdoc />
-    public Stream OpenRead(string name) =>
-        Find(name) is { Type: NodeType.File } node ? _repository.OpenFile(node) : throw NotFound(name);
+    /// <remarks>
+    /// Damage in the vault (a damaged or missing pack or tree) surfaces as a
+    /// <see cref="BackupFormatException"/> with <see cref="BackupFormatError.CorruptBlob"/> naming the
+    /// file, when the file is opened or read, so that readers skip that one file and go on.
+    /// </remarks>
+    public Stream OpenRead(string name)
+    {
+        Node? node;
+        try
+        {
+            node = Find(name);
+        }
+        catch (RepositoryCorruptedException e)
+        {
+            throw Damaged(name, e);
+        }
+
+        return node is { Type: NodeType.File } file ? new DamageReportingStream(_repository.OpenFile(file), this, name) : throw NotFound(name);
+    }
 
     /// <inheritdoc />
     public string? GetLocalPath(string name) => null;
+
+    private BackupFormatException Damaged(string name, RepositoryCorruptedException e) =>
+        new(BackupFormatError.CorruptBlob, name, $"damaged in the vault ({Location}): {e.Message}", e);
 
     private FileNotFoundException NotFound(string name) => new($"{Location} has no file '{name}'.", name);
 
@@ -111,5 +132,70 @@ public sealed class SnapshotBackupStore : IBackupStore
 
         _trees[directory] = tree;
         return tree;
+    }
+
+    /// <summary>A snapshot file's stream that reports vault damage as the backup format's typed error.</summary>
+    private sealed class DamageReportingStream(SnapshotFileStream inner, SnapshotBackupStore store, string name) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => throw new NotSupportedException("A snapshot file stream reads forward only.");
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return inner.Read(buffer, offset, count);
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                throw store.Damaged(name, e);
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RepositoryCorruptedException e)
+            {
+                throw store.Damaged(name, e);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A snapshot file stream reads forward only.");
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -37,6 +37,7 @@ internal sealed class BlobSaver
     private const int Uploaders = 2;
     private readonly List<(ObjectId PackId, IReadOnlyList<PackedBlob> Blobs)> _newPacks = [];
     private readonly CancellationTokenSource _cts;
+    private Exception? _failure;
     private PackBuilder _dataPack;
     private PackBuilder _treePack;
     private long _bytesAdded;
@@ -175,7 +176,22 @@ internal sealed class BlobSaver
     }
 
     private Exception? Failure() =>
-        _workers.Concat(_uploaders).FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+        Volatile.Read(ref _failure) ?? _workers.Concat(_uploaders).FirstOrDefault(t => t.IsFaulted)?.Exception?.InnerException;
+
+    /// <summary>
+    /// Records the first real failure of a worker or uploader before the pipeline is cancelled, so that
+    /// a caller waiting on the cancelled pipeline gets that failure (a full disk, say), not a
+    /// cancellation that looks like Ctrl+C.
+    /// </summary>
+    private async Task FailAsync(Exception failure)
+    {
+        if (failure is not OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _failure, failure, null);
+        }
+
+        await _cts.CancelAsync().ConfigureAwait(false);
+    }
 
     private async Task FailedAsync()
     {
@@ -250,9 +266,9 @@ internal sealed class BlobSaver
                 }
             }
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            await _cts.CancelAsync().ConfigureAwait(false);
+            await FailAsync(e).ConfigureAwait(false);
             throw;
         }
     }
@@ -332,9 +348,9 @@ internal sealed class BlobSaver
                 }
             }
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            await _cts.CancelAsync().ConfigureAwait(false);
+            await FailAsync(e).ConfigureAwait(false);
             throw;
         }
     }

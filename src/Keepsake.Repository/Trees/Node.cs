@@ -56,4 +56,28 @@ public sealed class Node
 
     /// <summary>An error restic recorded while reading the entry.</summary>
     public string? Error { get; init; }
+
+    /// <summary>This node with other content, subtree and size; every other field kept.</summary>
+    internal Node WithData(IReadOnlyList<ObjectId>? content, ObjectId? subtree, ulong size) => new()
+    {
+        Name = Name,
+        Type = Type,
+        Mode = Mode,
+        ModTime = ModTime,
+        AccessTime = AccessTime,
+        ChangeTime = ChangeTime,
+        Uid = Uid,
+        Gid = Gid,
+        User = User,
+        Group = Group,
+        Inode = Inode,
+        DeviceId = DeviceId,
+        Size = size,
+        Links = Links,
+        LinkTarget = LinkTarget,
+        Device = Device,
+        Content = content,
+        Subtree = subtree,
+        Error = Error,
+    };
 }
