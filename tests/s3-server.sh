@@ -4,7 +4,8 @@
 # one folder; the OSD keeps objects in memory (memstore).
 #
 #   tests/s3-server.sh start DIR   starts the cluster in DIR (created) and writes DIR/env, a file of
-#                                  `export KEEPSAKE_TEST_S3_ENDPOINT=... ACCESS_KEY=... SECRET_KEY=...`
+#                                  `export KEEPSAKE_TEST_S3_ENDPOINT=... _ACCESS_KEY=... _SECRET_KEY=...`
+#                                  (and _CONF, the cluster's ceph.conf, for radosgw-admin)
 #   tests/s3-server.sh stop DIR    stops the daemons by their pid files and removes DIR
 #
 # Needs Debian's radosgw, ceph-mon, ceph-osd and ceph-common. KEEPSAKE_S3_MEMSTORE_BYTES sizes the
@@ -87,7 +88,10 @@ osd max object size = 1073741824
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $dir/rgw
 rgw dns name = 127.0.0.1
-rgw enable usage log = false
+# The usage log counts every request per user and bucket (the s3 benchmark reads it), flushed each second.
+rgw enable usage log = true
+rgw usage log tick interval = 1
+rgw usage log flush threshold = 1
 EOF
   ceph-authtool --create-keyring "$dir/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
   ceph-authtool "$dir/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' >/dev/null
@@ -104,9 +108,9 @@ EOF
   ceph-osd -c "$conf" -i 0 2>>"$dir/log/setup.log"
   mkdir -p "$dir/rgw"
   radosgw -c "$conf" -n client.rgw.test --keyring "$dir/keyring" 2>>"$dir/log/setup.log"
-  # radosgw answers HTTP once its pools exist (15-20 s on a quiet machine; allow for a busy one).
+  # radosgw answers HTTP once its pools exist (15-20 s on a quiet machine, a minute on a busy one: allow four).
   local up=0
-  for _ in $(seq 1 240); do
+  for _ in $(seq 1 480); do
     if curl -s -o /dev/null "http://127.0.0.1:$rgw_port/"; then up=1; break; fi
     sleep 0.5
   done
@@ -125,6 +129,7 @@ export KEEPSAKE_TEST_S3_ENDPOINT=http://127.0.0.1:$rgw_port
 export KEEPSAKE_TEST_S3_ACCESS_KEY=$access
 export KEEPSAKE_TEST_S3_SECRET_KEY=$secret
 export KEEPSAKE_TEST_S3_RGW_PIDFILE=$dir/run/client.rgw.test.pid
+export KEEPSAKE_TEST_S3_CONF=$conf
 EOF
   echo "s3-server: radosgw on http://127.0.0.1:$rgw_port (environment in $dir/env)"
 }

@@ -10,6 +10,7 @@ internal static class CommandLine
     {
         var root = new RootCommand("Keepsake: open, cross-platform iPhone backups that keep every version.");
         root.Options.Add(CommonOptions.Vault);
+        root.Options.Add(CommonOptions.LimitUpload);
         foreach (var command in new[]
                  {
                      BackupCommand.Create(),
@@ -63,6 +64,7 @@ internal static class CommandLine
         }
         finally
         {
+            VaultAccess.ReportUsage(Console.Error, json: args.Contains("--json"));
             Console.CancelKeyPress -= onCancel;
         }
     }

@@ -39,6 +39,12 @@ internal static class ExitCodes
     /// <summary>A password is needed and none could be obtained (no terminal, no variable, no file).</summary>
     public const int PasswordRequired = 13;
 
+    /// <summary>The vault's storage (an S3 server) refused the credentials, or none were found.</summary>
+    public const int VaultAccessDenied = 14;
+
+    /// <summary>The vault's storage (an S3 server) did not answer, even after retries.</summary>
+    public const int VaultUnreachable = 15;
+
     /// <summary>No iPhone is connected, or the chosen one is not.</summary>
     public const int NoDevice = 20;
 
@@ -62,6 +68,8 @@ internal static class ExitCodes
           11   vault locked by another operation
           12   wrong password
           13   password needed but none available
+          14   vault storage refused the credentials
+          15   vault storage did not answer
           20   no iPhone connected
           21   iPhone refused or failed
           130  interrupted

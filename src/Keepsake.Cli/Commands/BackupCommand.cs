@@ -30,7 +30,7 @@ internal static class BackupCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             await using var devices = new DeviceAccess();
             var connectors = await devices.ConnectAsync(parse.GetValue(udid), parse.GetValue(wifi), parse.GetValue(simulator), cancellationToken);
             using var repository = await vault.OpenOrCreateAsync(Console.Out, cancellationToken);

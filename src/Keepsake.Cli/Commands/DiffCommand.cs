@@ -14,7 +14,7 @@ internal static class DiffCommand
         var command = new Command("diff", "Show the files added (+), removed (-) and changed (M, T, U) between two snapshots.") { from, to, passwordFile, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var a = await repository.FindSnapshotAsync(parse.GetValue(from)!, cancellationToken: cancellationToken);
             var b = await repository.FindSnapshotAsync(parse.GetValue(to)!, cancellationToken: cancellationToken);
