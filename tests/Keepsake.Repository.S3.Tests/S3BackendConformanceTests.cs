@@ -39,11 +39,24 @@ public sealed class S3BackendConformanceTests
         await (Task)typeof(BackendConformanceTests).GetMethod(test)!.Invoke(suite, null)!;
     }
 
-    private sealed class Suite(S3BackendOptions options, string? prefix = null) : BackendConformanceTests
+    [S3Theory]
+    [MemberData(nameof(ContractTests))]
+    public async Task Contract_ThroughTheLocalCache_Holds(string test)
+    {
+        using var cache = new TempDirectory();
+        using var suite = new Suite(new S3BackendOptions(), wrap: b => new CachingBackend(b, cache.Path));
+        await (Task)typeof(BackendConformanceTests).GetMethod(test)!.Invoke(suite, null)!;
+    }
+
+    private sealed class Suite(S3BackendOptions options, string? prefix = null, Func<IBackend, IBackend>? wrap = null) : BackendConformanceTests
     {
         private S3Backend? _backend;
 
-        protected override IBackend CreateBackend() => _backend = S3TestBackends.CreateAsync(prefix, options).GetAwaiter().GetResult();
+        protected override IBackend CreateBackend()
+        {
+            _backend = S3TestBackends.CreateAsync(prefix, options).GetAwaiter().GetResult();
+            return wrap?.Invoke(_backend) ?? _backend;
+        }
 
         public override void Dispose()
         {
