@@ -48,6 +48,14 @@ public sealed class S3BackendConformanceTests
         await (Task)typeof(BackendConformanceTests).GetMethod(test)!.Invoke(suite, null)!;
     }
 
+    [S3Theory]
+    [MemberData(nameof(ContractTests))]
+    public async Task Contract_WithPackReadAhead_Holds(string test)
+    {
+        using var suite = new Suite(new S3BackendOptions(), wrap: b => new PackReadAheadBackend(b, maxPacks: 2));
+        await (Task)typeof(BackendConformanceTests).GetMethod(test)!.Invoke(suite, null)!;
+    }
+
     private sealed class Suite(S3BackendOptions options, string? prefix = null, Func<IBackend, IBackend>? wrap = null) : BackendConformanceTests
     {
         private S3Backend? _backend;
