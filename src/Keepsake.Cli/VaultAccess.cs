@@ -156,7 +156,8 @@ internal sealed class VaultAccess
 
     /// <summary>
     /// The backend of this vault. An S3 vault is one <see cref="S3Backend"/> per process (its costs
-    /// counted), behind retries and the owner-only local cache of its small files.
+    /// counted), behind retries, whole-pack reads for blob reads, and the owner-only local cache of
+    /// its small files.
     /// </summary>
     public IBackend Backend()
     {
@@ -165,7 +166,7 @@ internal sealed class VaultAccess
             return new LocalBackend(Location);
         }
 
-        return new CachingBackend(new RetryBackend(S3Backend()), CachingBackend.DefaultFolder(Location));
+        return new CachingBackend(new PackReadAheadBackend(new RetryBackend(S3Backend())), CachingBackend.DefaultFolder(Location));
     }
 
     public Secret Password(bool confirm) =>
