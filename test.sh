@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Keepsake test. Installs what the tests need when it is missing:
 # Debian packages (restic, libimobiledevice-utils, libplist-utils, sqlite3, openssl, chromium, poppler-utils,
-# libheif-examples, libimage-exiftool-perl, util-linux, nodejs, python3-jsonschema, fonts-dejavu-core), the npm packages of tests/Keepsake.Export.Tests/js and NuGet packages.
+# libheif-examples, libimage-exiftool-perl, util-linux, nodejs, python3-jsonschema, fonts-dejavu-core, and Ceph's
+# radosgw, ceph-mon, ceph-osd, ceph-common for the S3 tests), the npm packages of tests/Keepsake.Export.Tests/js and
+# NuGet packages. Starts one throwaway S3 server (tests/s3-server.sh: Ceph radosgw on 127.0.0.1) for the run and
+# stops it at the end.
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Plist]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +25,11 @@ declare -A needs=(
   [node]=nodejs
   [npm]=npm
   [runuser]=util-linux
+  [curl]=curl
+  [radosgw]=radosgw
+  [ceph-mon]=ceph-mon
+  [ceph-osd]=ceph-osd
+  [ceph]=ceph-common
 )
 # Python module -> Debian package. The tests run Debian's /usr/bin/python3, which sees apt's modules
 # (CI reaches no Python registry).
@@ -62,6 +70,19 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet restore Keepsake.slnx
 dotnet build Keepsake.slnx -c Release --no-restore -nologo -v minimal
+
+# The S3 tests' server: one single-node Ceph radosgw for the whole run, on 127.0.0.1 at a free port,
+# stopped (by its pid files) however the run ends. Without it the S3 tests skip, or fail under CI.
+if [ -z "${KEEPSAKE_TEST_S3_ENDPOINT:-}" ]; then
+  s3dir=$(mktemp -d "${TMPDIR:-/tmp}/keepsake-s3.XXXXXX")
+  trap 'tests/s3-server.sh stop "$s3dir"' EXIT
+  if tests/s3-server.sh start "$s3dir"; then
+    # shellcheck disable=SC1091
+    . "$s3dir/env"
+  else
+    echo "test.sh: the S3 test server did not start; the S3 tests will skip (or fail under CI)." >&2
+  fi
+fi
 
 results=artifacts/test-results
 rm -rf "$results"

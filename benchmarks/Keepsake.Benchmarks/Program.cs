@@ -7,6 +7,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "vault") return OperatingSystem.IsLinux() ? Vault.VaultBenchmark.Run(args[1..]) : 2;
+        if (args.Length > 0 && args[0] == "s3") return OperatingSystem.IsLinux() ? Vault.S3Benchmark.Run(args[1..]) : 2;
         if (args.Length > 0 && args[0] == "vault-step") return Vault.VaultStep.RunAsync(args[1..]).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "device") return Device.DeviceBackupBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "crypto") return Crypto.CryptoBenchmark.Run(args[1..]);

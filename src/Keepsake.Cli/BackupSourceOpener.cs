@@ -46,7 +46,7 @@ internal static class BackupSourceOpener
             return BackupFolder.Open(backup, password, cancellationToken);
         }
 
-        if (!LooksLikeSnapshot(backup) || !vault.Exists)
+        if (!LooksLikeSnapshot(backup) || !await vault.ExistsAsync(cancellationToken))
         {
             throw new DirectoryNotFoundException(LooksLikeSnapshot(backup)
                 ? $"'{backup}' is neither a backup folder nor a snapshot: there is no vault at {vault.Location}."

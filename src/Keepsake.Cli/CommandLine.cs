@@ -11,6 +11,7 @@ internal static class CommandLine
     {
         var root = new RootCommand("Keepsake: open, cross-platform iPhone backups that keep every version.");
         root.Options.Add(CommonOptions.Vault);
+        root.Options.Add(CommonOptions.LimitUpload);
         foreach (var command in new[]
                  {
                      BackupCommand.Create(),
@@ -68,6 +69,7 @@ internal static class CommandLine
         }
         finally
         {
+            VaultAccess.ReportUsage(Console.Error, json: args.Contains("--json"));
             RunTemp.DeleteCurrent();
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         }

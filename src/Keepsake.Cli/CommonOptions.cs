@@ -22,8 +22,16 @@ internal static class CommonOptions
     /// <summary>The vault folder; recursive, so it works after any command.</summary>
     public static readonly Option<string?> Vault = new("--vault")
     {
-        Description = $"The vault folder (else {VaultVariable}, else the default vault in your data folder).",
-        HelpName = "DIR",
+        Description = $"The vault: a folder or s3:http(s)://host[:port]/bucket[/prefix] (else {VaultVariable}, else the default vault in your data folder).",
+        HelpName = "VAULT",
+        Recursive = true,
+    };
+
+    /// <summary>restic's --limit-upload: the S3 upload bandwidth in KiB/s; recursive, like --vault.</summary>
+    public static readonly Option<long?> LimitUpload = new("--limit-upload")
+    {
+        Description = "Limit uploads to an S3 vault to this many KiB/s (restic's option).",
+        HelpName = "KIBPS",
         Recursive = true,
     };
 

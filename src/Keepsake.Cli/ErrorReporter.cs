@@ -8,6 +8,7 @@ using Keepsake.Plist;
 using Keepsake.Primitives;
 using Keepsake.Repository;
 using Keepsake.Repository.Backends;
+using Keepsake.Repository.S3;
 
 namespace Keepsake.Cli;
 
@@ -92,6 +93,12 @@ internal static class ErrorReporter
                 return (ExitCodes.VaultLocked, locked.Message);
             case RepositoryCorruptedException corrupted:
                 return (ExitCodes.CorruptData, $"the vault is damaged: {corrupted.Message}");
+            case S3BucketNotFoundException bucket:
+                return (ExitCodes.VaultNotFound, bucket.Message);
+            case S3AccessDeniedException denied:
+                return (ExitCodes.VaultAccessDenied, denied.Message);
+            case BackendException { IsTransient: true } unreachable:
+                return (ExitCodes.VaultUnreachable, $"the vault's storage did not answer, even after retries: {unreachable.Message} Nothing half-written counts: run the command again when it is reachable.");
             case BackendException backend when !backend.IsTransient:
                 return (ExitCodes.Failure, $"vault storage error: {backend.Message}");
             case KeyNotFoundException notFound:

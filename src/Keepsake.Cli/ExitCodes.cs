@@ -46,6 +46,12 @@ internal static class ExitCodes
     /// <summary>A password is needed and none could be obtained (no terminal, no variable, no file).</summary>
     public const int PasswordRequired = 13;
 
+    /// <summary>The vault's storage (an S3 server) refused the credentials, or none were found.</summary>
+    public const int VaultAccessDenied = 14;
+
+    /// <summary>The vault's storage (an S3 server) did not answer, even after retries.</summary>
+    public const int VaultUnreachable = 15;
+
     /// <summary>No iPhone is connected, or the chosen one is not.</summary>
     public const int NoDevice = 20;
 
@@ -70,6 +76,8 @@ internal static class ExitCodes
         (VaultLocked, "vault locked by another operation"),
         (WrongPassword, "wrong password"),
         (PasswordRequired, "password needed but none available"),
+        (VaultAccessDenied, "vault storage refused the credentials"),
+        (VaultUnreachable, "vault storage did not answer"),
         (NoDevice, "no iPhone connected"),
         (DeviceError, "iPhone refused or failed"),
         (Cancelled, "interrupted"),

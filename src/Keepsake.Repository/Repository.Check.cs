@@ -13,10 +13,13 @@ public sealed partial class Repository
     /// file, each pack's existence and header against the index, each snapshot and every tree it
     /// reaches, and that every referenced blob is indexed. With <paramref name="readData"/>, every
     /// pack is read whole: its SHA-256 must equal its name and every blob must decrypt, decompress
-    /// and hash to its ID.
+    /// and hash to its ID. <paramref name="readDataFraction"/> (restic's --read-data-subset=N%) reads
+    /// only that share of the packs, chosen at random, so that repeated runs cover all of them.
     /// </summary>
-    public async Task<CheckResult> CheckAsync(bool readData = false, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<CheckResult> CheckAsync(bool readData = false, double readDataFraction = 1, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readDataFraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(readDataFraction, 1);
         var errors = new List<CheckProblem>();
         var warnings = new List<CheckProblem>();
         long bytesRead = 0;
@@ -60,6 +63,10 @@ public sealed partial class Repository
             }
         }
 
+        var toRead = readData && readDataFraction < 1
+            ? index.Packs.Keys.OrderBy(_ => Random.Shared.Next()).Take((int)Math.Ceiling(index.Packs.Count * readDataFraction)).ToHashSet()
+            : null;
+
         // Packs are checked in parallel (each worker reads, hashes and decrypts a whole pack).
         var packErrors = new System.Collections.Concurrent.ConcurrentBag<CheckProblem>();
         await Parallel.ForEachAsync(
@@ -77,7 +84,7 @@ public sealed partial class Repository
                 try
                 {
                     List<PackedBlob> header;
-                    if (readData && size <= int.MaxValue)
+                    if (readData && (toRead is null || toRead.Contains(packId)) && size <= int.MaxValue)
                     {
                         // The whole pack, read into a pooled buffer (packs are about 16 MiB).
                         var buffer = Keepsake.Repository.Internal.BufferPool.Shared.Rent((int)Math.Max(1, size));

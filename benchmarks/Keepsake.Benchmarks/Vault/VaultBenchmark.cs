@@ -164,7 +164,7 @@ internal static class VaultBenchmark
         Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void MakeWritableAndDelete(string path)
+    internal static void MakeWritableAndDelete(string path)
     {
         if (!Directory.Exists(path))
         {

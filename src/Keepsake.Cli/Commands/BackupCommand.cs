@@ -32,7 +32,7 @@ internal static class BackupCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             await using var devices = new DeviceAccess();
             if (!parse.GetValue(simulator) && (parse.GetValue(phoneSize) is not null || parse.GetValue(seed) is not null))
             {

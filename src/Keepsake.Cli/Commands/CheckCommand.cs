@@ -9,17 +9,20 @@ internal static class CheckCommand
     public static Command Create()
     {
         var readData = new Option<bool>("--read-data") { Description = "Also read, decrypt and verify every byte of every pack." };
+        var subset = new Option<string?>("--read-data-subset") { Description = "Read only N% of the packs, chosen at random (restic's syntax: N%); implies --read-data.", HelpName = "N%" };
         var passwordFile = CommonOptions.VaultPasswordFile();
         var json = CommonOptions.Json();
         var command = new Command("check", "Check the vault's structure (and with --read-data all its data); lists every problem, not only the first.")
         {
-            readData, passwordFile, json,
+            readData, subset, passwordFile, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var fraction = ParseSubset(parse.GetValue(subset));
+            var reading = parse.GetValue(readData) || fraction is not null;
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
-            var result = await repository.CheckAsync(parse.GetValue(readData), cancellationToken: cancellationToken);
+            var result = await repository.CheckAsync(reading, fraction ?? 1, cancellationToken: cancellationToken);
             if (parse.GetValue(json))
             {
                 JsonOutput.WriteArray(Console.Out, result.Errors.Select(e => (Severity: "error", Problem: e)).Concat(result.Warnings.Select(w => (Severity: "warning", Problem: w))), (w, p) =>
@@ -43,12 +46,29 @@ internal static class CheckCommand
                 }
 
                 Console.WriteLine($"{result.Snapshots} snapshots, {result.Trees} trees, {result.Packs} packs checked"
-                    + (parse.GetValue(readData) ? $", {new ByteSize(result.BytesRead)} read" : string.Empty)
+                    + (reading ? $", {new ByteSize(result.BytesRead)} read" : string.Empty)
                     + $": {(result.IsOk ? "no errors" : $"{result.Errors.Count} errors")}");
             }
 
             return result.IsOk ? ExitCodes.Success : ExitCodes.CorruptData;
         });
         return command;
+    }
+
+    /// <summary>restic's N% (0 &lt; N &lt;= 100) as a fraction; null when not given.</summary>
+    private static double? ParseSubset(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var number = value.EndsWith('%') ? value[..^1] : null;
+        if (number is null || !double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var percent) || percent <= 0 || percent > 100)
+        {
+            throw new UsageException($"--read-data-subset takes a percentage above 0 and at most 100, such as 10%; '{value}' is not one.");
+        }
+
+        return percent / 100;
     }
 }

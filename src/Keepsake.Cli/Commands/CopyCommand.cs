@@ -20,15 +20,14 @@ internal static class CopyCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var source = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
-            var targetAccess = new VaultAccess(parse.GetValue(to), null);
+            var source = VaultAccess.From(parse, parse.GetValue(passwordFile));
+            var targetAccess = new VaultAccess(parse.GetValue(to), null, parse.GetValue(CommonOptions.LimitUpload));
             using var repository = await source.OpenAsync(cancellationToken);
             var targetPassword = new PasswordSource("target vault", TargetPasswordVariable, parse.GetValue(toPasswordFile)?.FullName);
-            using var password = targetPassword.Get(confirm: !targetAccess.Exists);
-            var backend = new Repository.Backends.Local.LocalBackend(targetAccess.Location);
-            using var target = targetAccess.Exists
-                ? await Repository.Repository.OpenAsync(backend, password, cancellationToken: cancellationToken)
-                : await Repository.Repository.InitAsync(backend, password, cancellationToken: cancellationToken);
+            var targetExists = await targetAccess.ExistsAsync(cancellationToken);
+            using var target = targetExists
+                ? await OpenTargetAsync(targetAccess, targetPassword, cancellationToken)
+                : await targetAccess.CreateAsync(targetPassword.Get(confirm: true), null, cancellationToken);
             var wanted = parse.GetValue(snapshots) ?? [];
             var selected = wanted.Length == 0
                 ? await repository.ListSnapshotsAsync(cancellationToken)
@@ -44,5 +43,11 @@ internal static class CopyCommand
             return skipped > 0 ? ExitCodes.Partial : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<Repository.Repository> OpenTargetAsync(VaultAccess target, PasswordSource passwordSource, CancellationToken cancellationToken)
+    {
+        using var password = passwordSource.Get(confirm: false);
+        return await Repository.Repository.OpenAsync(target.Backend(), password, cancellationToken: cancellationToken);
     }
 }

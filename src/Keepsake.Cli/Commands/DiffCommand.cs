@@ -31,7 +31,7 @@ internal static class DiffCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var a = await repository.FindSnapshotAsync(parse.GetValue(from)!, cancellationToken: cancellationToken);
             var b = await repository.FindSnapshotAsync(parse.GetValue(to)!, cancellationToken: cancellationToken);

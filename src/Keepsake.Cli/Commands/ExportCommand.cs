@@ -70,7 +70,7 @@ internal static class ExportCommand
             }
             else
             {
-                var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile));
+                var vault = VaultAccess.From(parse, parse.GetValue(vaultPasswordFile));
                 using var backup = await BackupSourceOpener.OpenAsync(input, parse.GetValue(passwordFile), vault, cancellationToken);
                 result = await RunWithProgressAsync(p => ExportRunner.RunAsync(exportKind, backup, dest, options, p, cancellationToken));
             }

@@ -21,7 +21,7 @@ internal static class ExtractCommand
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(backup)!, parse.GetValue(destination)!, parse.GetValue(domain), parse.GetValue(path), parse.GetValue(passwordFile),
-            new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile)), cancellationToken));
+            VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), cancellationToken));
         return command;
     }
 

@@ -44,7 +44,7 @@ internal static class ForgetCommand
                 throw new UsageException("give a policy (--keep-last, --keep-daily, ...): forget never removes every snapshot.");
             }
 
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var result = await repository.ForgetAsync(policy, parse.GetValue(dryRun), cancellationToken);
             foreach (var s in result.Removed)

@@ -17,7 +17,7 @@ internal static class ImportCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             var folders = parse.GetValue(backups) ?? [];
             foreach (var folder in folders)
             {

@@ -17,7 +17,7 @@ internal static class InfoCommand
         {
             backup, passwordFile, vaultPasswordFile, json,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(passwordFile), new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(passwordFile), VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
         return command;
     }
 

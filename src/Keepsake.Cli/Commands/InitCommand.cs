@@ -11,13 +11,14 @@ internal static class InitCommand
         var command = new Command("init", "Create an empty vault. The independent restic tool can check and restore it.") { passwordFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
-            if (vault.Exists)
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
+            await vault.EnsureBucketAsync(cancellationToken);
+            if (await vault.ExistsAsync(cancellationToken))
             {
                 throw new UsageException($"there is already a vault at {vault.Location}.");
             }
 
-            using var repository = await vault.OpenOrCreateAsync(Console.Out, cancellationToken);
+            using var repository = await vault.CreateAsync(vault.Password(confirm: true), Console.Out, cancellationToken);
             Console.WriteLine($"Vault {repository.Id[..8]} is ready at {vault.Location}.");
             return ExitCodes.Success;
         });

@@ -19,7 +19,7 @@ internal static class LsCommand
         {
             backup, prefix, domain, passwordFile, vaultPasswordFile, json,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(domain), parse.GetValue(prefix), parse.GetValue(passwordFile), new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(domain), parse.GetValue(prefix), parse.GetValue(passwordFile), VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
         return command;
     }
 

@@ -15,7 +15,7 @@ internal static class PruneCommand
         var command = new Command("prune", "Remove data that no snapshot uses any more, repacking partly used packs. Data written in the last 24 hours stays, so an interrupted phone backup can resume from it.") { passwordFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var result = await repository.PruneAsync(GracePeriod, cancellationToken);
             Console.WriteLine($"{result.PacksRemoved} packs removed, {result.PacksRepacked} repacked, {result.PacksKept} kept, {result.BlobsRemoved} blobs removed, {new ByteSize(result.BytesFreed)} freed");

@@ -34,7 +34,7 @@ internal static class RestoreCommand
                 throw new UsageException("say where to restore: either --to-folder DEST or --to-device.");
             }
 
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var found = await repository.FindSnapshotAsync(parse.GetValue(snapshot)!, cancellationToken: cancellationToken);
             if (parse.GetValue(toDevice))

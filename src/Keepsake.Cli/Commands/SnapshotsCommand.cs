@@ -15,7 +15,7 @@ internal static class SnapshotsCommand
         var command = new Command("snapshots", "List the vault's snapshots (time, device, iOS, encrypted, tags).") { passwordFile, json, udid };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var wanted = parse.GetValue(udid);
             var snapshots = (await repository.ListSnapshotsAsync(cancellationToken))

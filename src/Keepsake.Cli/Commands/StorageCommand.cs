@@ -20,7 +20,7 @@ internal static class StorageCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(vaultPasswordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(vaultPasswordFile));
             using var backup = await BackupSourceOpener.OpenAsync(parse.GetValue(source)!, parse.GetValue(passwordFile), vault, cancellationToken);
             var report = await StorageReport.BuildAsync(backup, parse.GetValue(top), cancellationToken);
             var sections = new (string Name, IReadOnlyList<StorageItem> Items)[]

@@ -19,7 +19,7 @@ internal static class VerifyCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var vault = new VaultAccess(parse.GetValue(CommonOptions.Vault), parse.GetValue(passwordFile));
+            var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var found = await repository.FindSnapshotAsync(parse.GetValue(snapshot)!, cancellationToken: cancellationToken);
             var encrypted = SnapshotBackupSource.ReadProperties(repository, found).IsEncrypted;
