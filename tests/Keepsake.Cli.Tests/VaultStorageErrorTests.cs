@@ -30,9 +30,9 @@ public sealed class VaultStorageErrorTests
     }
 
     [Fact]
-    public void HelpText_ListsTheStorageCodes()
+    public void ExitCodeTable_ListsTheStorageCodes()
     {
-        Assert.Contains($"{ExitCodes.VaultAccessDenied}   vault storage refused the credentials", ExitCodes.HelpText, StringComparison.Ordinal);
-        Assert.Contains($"{ExitCodes.VaultUnreachable}   vault storage did not answer", ExitCodes.HelpText, StringComparison.Ordinal);
+        Assert.Contains($"{ExitCodes.VaultAccessDenied}   vault storage refused the credentials", ExitCodes.ToText(), StringComparison.Ordinal);
+        Assert.Contains($"{ExitCodes.VaultUnreachable}   vault storage did not answer", ExitCodes.ToText(), StringComparison.Ordinal);
     }
 }
