@@ -14,4 +14,10 @@ public enum ExtractSkipKind
 
     /// <summary>The file's key is bound to the device and cannot be decrypted here.</summary>
     DeviceBound,
+
+    /// <summary>The entry's record or content cannot be read (an undecodable Manifest row, a damaged or undecryptable blob, a blob that is a symbolic link).</summary>
+    Unreadable,
+
+    /// <summary>The file system cannot hold the entry's name (a name over 255 bytes).</summary>
+    Unwritable,
 }
