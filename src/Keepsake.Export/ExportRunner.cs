@@ -27,7 +27,18 @@ public static class ExportRunner
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        options ??= new ExportOptions();
+        try
+        {
+            return await RunCoreAsync(kind, source, destination, options ?? new ExportOptions(), progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsDamagedDatabase(e))
+        {
+            throw Damaged(e, $"the backup's {kind} database");
+        }
+    }
+
+    private static async Task<ExportResult> RunCoreAsync(ExportKind kind, IBackupFileSource source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
         switch (kind)
         {
             case ExportKind.Messages:
@@ -143,7 +154,35 @@ public static class ExportRunner
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        options ??= new ExportOptions();
+        try
+        {
+            return await RunCoreAsync(kind, databasePath, destination, options ?? new ExportOptions(), progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsDamagedDatabase(e))
+        {
+            throw Damaged(e, Path.GetFullPath(databasePath));
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is SQLite failing on a damaged file ("database disk image is
+    /// malformed", a truncated page...) or its reader meeting a value it cannot convert, part-way through
+    /// an export: bad data, reported as <see cref="ExportException"/>, never as a crash.
+    /// </summary>
+    private static bool IsDamagedDatabase(Exception exception) => exception switch
+    {
+        Microsoft.Data.Sqlite.SqliteException => true,
+        InvalidCastException or OverflowException => true,
+        InvalidOperationException when exception.Source == "Microsoft.Data.Sqlite" => true,
+        _ => false,
+    };
+
+    private static ExportException Damaged(Exception exception, string where) => exception is Microsoft.Data.Sqlite.SqliteException sqlite
+        ? new ExportException($"the database cannot be read, it is damaged (SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message})", where, exception)
+        : new ExportException($"the database holds a value that cannot be read ({exception.Message})", where, exception);
+
+    private static async Task<ExportResult> RunCoreAsync(ExportKind kind, string databasePath, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+    {
         if (kind == ExportKind.Messages)
         {
             using var db = MessagesDatabase.Open(databasePath, null, options.AttachmentsRoot);
