@@ -30,6 +30,7 @@ declare -A needs=(
   [ceph-mon]=ceph-mon
   [ceph-osd]=ceph-osd
   [ceph]=ceph-common
+  [afl-fuzz]=afl++
 )
 # Python module -> Debian package. The tests run Debian's /usr/bin/python3, which sees apt's modules
 # (CI reaches no Python registry).
@@ -130,4 +131,9 @@ for trx in "$results"/*.trx "$results"/managed/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
+
+# The fuzzing run (fuzz/run.sh, under five minutes); KEEPSAKE_SKIP_FUZZ=1 skips it locally, CI runs it.
+if [ "${KEEPSAKE_SKIP_FUZZ:-0}" != "1" ]; then
+  fuzz/run.sh || status=1
+fi
 exit $status

@@ -189,6 +189,9 @@ public sealed class BackupFolder : IBackupFileSource
             && (string.IsNullOrEmpty(pathPrefix) || e.RelativePath.StartsWith(pathPrefix, StringComparison.Ordinal)));
     }
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<BackupFormatException> UnreadableEntries => _db?.UnreadableRows ?? [];
+
     public BackupEntry? FindEntry(string domain, string relativePath)
     {
         ArgumentNullException.ThrowIfNull(domain);

@@ -30,6 +30,9 @@ public enum BackupFormatError
     /// <summary>The backup was not finished (Status.plist SnapshotState is not "finished").</summary>
     Incomplete,
 
+    /// <summary>A file of the backup folder (or a folder on its way) is a symbolic link; it is not followed.</summary>
+    LinkedFile,
+
     /// <summary>The backup uses a format variant Keepsake does not read.</summary>
     Unsupported,
 }

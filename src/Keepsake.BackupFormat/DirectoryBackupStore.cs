@@ -27,8 +27,25 @@ public sealed class DirectoryBackupStore : IBackupStore
     public long GetLength(string name) => new FileInfo(_root.Resolve(name)).Length;
 
     /// <inheritdoc />
-    public Stream OpenRead(string name) =>
-        new FileStream(_root.Resolve(name), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+    /// <remarks>
+    /// A backup folder never holds symbolic links: a file or folder on the way that is one is refused
+    /// (<see cref="BackupFormatError.LinkedFile"/>), so a planted link cannot make a read or an extract
+    /// copy out a file from elsewhere on the disk.
+    /// </remarks>
+    public Stream OpenRead(string name)
+    {
+        var path = _root.Resolve(name);
+        try
+        {
+            _root.ResolveNoFollow(name);
+        }
+        catch (PathEscapeException e)
+        {
+            throw new BackupFormatException(BackupFormatError.LinkedFile, name, $"not read, it is or passes through a symbolic link ({e.Message})", e);
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+    }
 
     /// <inheritdoc />
     public string? GetLocalPath(string name) => _root.Resolve(name);

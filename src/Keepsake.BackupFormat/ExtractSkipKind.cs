@@ -17,4 +17,10 @@ public enum ExtractSkipKind
 
     /// <summary>The file's stored content is damaged (<see cref="BackupFormatError.CorruptBlob"/>): the rest is still written.</summary>
     Damaged,
+
+    /// <summary>The entry's record or content cannot be read (an undecodable Manifest row, a damaged or undecryptable blob, a blob that is a symbolic link).</summary>
+    Unreadable,
+
+    /// <summary>The file system cannot hold the entry's name (a name over 255 bytes).</summary>
+    Unwritable,
 }

@@ -34,4 +34,11 @@ public interface IBackupFileSource : IDisposable
 
     /// <summary>The plaintext content of a regular file.</summary>
     Stream OpenRead(BackupEntry entry);
+
+    /// <summary>
+    /// Manifest rows that <see cref="Entries"/> has skipped so far because their record cannot be
+    /// decoded, once each, each naming its entry and row. One bad row costs only itself: callers that
+    /// enumerate report these and finish with "completed with problems".
+    /// </summary>
+    IReadOnlyCollection<BackupFormatException> UnreadableEntries => [];
 }

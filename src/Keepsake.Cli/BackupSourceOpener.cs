@@ -78,6 +78,21 @@ internal static class BackupSourceOpener
         }
     }
 
+    /// <summary>
+    /// Writes the Manifest rows the command's enumeration skipped (one line each, to stderr) and gives
+    /// the exit code: <see cref="ExitCodes.Partial"/> when there were any, else <paramref name="otherwise"/>.
+    /// </summary>
+    public static int ReportUnreadable(IBackupFileSource source, int otherwise = ExitCodes.Success)
+    {
+        var unreadable = source.UnreadableEntries;
+        foreach (var entry in unreadable)
+        {
+            Console.Error.WriteLine($"skipped, unreadable: {entry.Message}");
+        }
+
+        return unreadable.Count > 0 ? ExitCodes.Partial : otherwise;
+    }
+
     public static bool LooksLikeSnapshot(string value) =>
         value == "latest" || (value.Length is >= 4 and <= 64 && value.All(char.IsAsciiHexDigit));
 
@@ -97,6 +112,8 @@ internal static class BackupSourceOpener
         public BackupEntry? FindEntry(string domain, string relativePath) => inner.FindEntry(domain, relativePath);
 
         public Stream OpenRead(BackupEntry entry) => inner.OpenRead(entry);
+
+        public IReadOnlyCollection<BackupFormatException> UnreadableEntries => inner.UnreadableEntries;
 
         public void Dispose()
         {

@@ -19,7 +19,8 @@ public static class AppleTime
 
         try
         {
-            return Math.Abs(value) > NanosecondThreshold
+            // Not Math.Abs: it overflows on long.MinValue, which a damaged row can hold.
+            return value > NanosecondThreshold || value < -NanosecondThreshold
                 ? Epoch.AddTicks(value / 100)
                 : Epoch.AddSeconds(value);
         }

@@ -30,7 +30,7 @@ public static class ExportRunner
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        return RemovingPartialsOnFailureAsync(destination, () => RunFromBackupAsync(kind, source, destination, options ?? new ExportOptions(), progress, cancellationToken));
+        return GuardedAsync(destination, $"the backup's {kind} database", () => RunFromBackupAsync(kind, source, destination, options ?? new ExportOptions(), progress, cancellationToken));
     }
 
     private static async Task<ExportResult> RunFromBackupAsync(ExportKind kind, IBackupFileSource source, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
@@ -152,19 +152,25 @@ public static class ExportRunner
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        return RemovingPartialsOnFailureAsync(destination, () => RunFromFileAsync(kind, databasePath, destination, options ?? new ExportOptions(), progress, cancellationToken));
+        return GuardedAsync(destination, Path.GetFullPath(databasePath), () => RunFromFileAsync(kind, databasePath, destination, options ?? new ExportOptions(), progress, cancellationToken));
     }
 
     /// <summary>
-    /// Runs an export; if it throws, deletes the <c>*.partial</c> files under <paramref name="destination"/>
-    /// written since it started (the exporters' temporary names), then rethrows.
+    /// Runs an export. If it throws, deletes the <c>*.partial</c> files under <paramref name="destination"/>
+    /// written since it started (the exporters' temporary names), and turns a damaged database met part-way
+    /// into an <see cref="ExportException"/> naming <paramref name="where"/>; then rethrows.
     /// </summary>
-    private static async Task<ExportResult> RemovingPartialsOnFailureAsync(string destination, Func<Task<ExportResult>> export)
+    private static async Task<ExportResult> GuardedAsync(string destination, string where, Func<Task<ExportResult>> export)
     {
         var started = DateTime.UtcNow.AddSeconds(-2);
         try
         {
             return await export().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsDamagedDatabase(e))
+        {
+            RemovePartials(destination, started);
+            throw Damaged(e, where);
         }
         catch
         {
@@ -196,6 +202,23 @@ public static class ExportRunner
             }
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is SQLite failing on a damaged file ("database disk image is
+    /// malformed", a truncated page...) or its reader meeting a value it cannot convert, part-way through
+    /// an export: bad data, reported as <see cref="ExportException"/>, never as a crash.
+    /// </summary>
+    private static bool IsDamagedDatabase(Exception exception) => exception switch
+    {
+        Microsoft.Data.Sqlite.SqliteException => true,
+        InvalidCastException or OverflowException => true,
+        InvalidOperationException when exception.Source == "Microsoft.Data.Sqlite" => true,
+        _ => false,
+    };
+
+    private static ExportException Damaged(Exception exception, string where) => exception is Microsoft.Data.Sqlite.SqliteException sqlite
+        ? new ExportException($"the database cannot be read, it is damaged (SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message})", where, exception)
+        : new ExportException($"the database holds a value that cannot be read ({exception.Message})", where, exception);
 
     private static async Task<ExportResult> RunFromFileAsync(ExportKind kind, string databasePath, string destination, ExportOptions options, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {

@@ -52,6 +52,88 @@ public sealed class BackupExtractorTests
         }
     }
 
+    [Fact]
+    public void Extract_LinkChainThroughDotLinks_RefusesEveryLinkThatResolvesOutside()
+    {
+        using var dir = new TempDirectory();
+        var folder = BackupWriterTests.WriteSample(dir.Combine("backup"), null);
+        // Textually "dot/dot/../.." is the link's own folder; followed through dot -> ".", it climbs two folders.
+        Tamper(folder, "HomeDomain", "dot", BackupEntryKind.Symlink, ".");
+        Tamper(folder, "HomeDomain", "esc", BackupEntryKind.Symlink, "dot/dot/../..");
+        Tamper(folder, "HomeDomain", "esc/planted", BackupEntryKind.File, null);
+        // The same with the dot link made after the one that uses it (rows come in path order).
+        Tamper(folder, "HomeDomain", "a-early", BackupEntryKind.Symlink, "zdot/zdot/../..");
+        Tamper(folder, "HomeDomain", "zdot", BackupEntryKind.Symlink, ".");
+        // Deeper: a link to ".." inside a folder, then "up/.." climbs from the domain folder, not from Library.
+        Tamper(folder, "HomeDomain", "Library/up", BackupEntryKind.Symlink, "..");
+        Tamper(folder, "HomeDomain", "Library/esc2", BackupEntryKind.Symlink, "up/../x");
+        // Links through links that stay inside are still made.
+        Tamper(folder, "HomeDomain", "lib", BackupEntryKind.Symlink, "dot/Library/up/Library");
+
+        var dest = dir.Combine("out");
+        using var backup = BackupFolder.Open(folder);
+        var result = BackupExtractor.Extract(backup, dest, new ExtractOptions());
+
+        foreach (var refused in new[] { "HomeDomain/esc", "HomeDomain/a-early", "HomeDomain/Library/esc2" })
+        {
+            Assert.Equal(ExtractSkipKind.LinkTargetOutside, Assert.Single(result.Skipped, s => s.Entry == refused).Kind);
+            Assert.Null(new FileInfo(Path.Combine(dest, refused)).LinkTarget);
+        }
+
+        Assert.Equal("dot/Library/up/Library", new FileInfo(Path.Combine(dest, "HomeDomain", "lib")).LinkTarget);
+        Assert.False(File.Exists(dir.Combine("planted")));
+        // The links that were made resolve, as the kernel resolves them, inside the domain folder.
+        Assert.True(File.Exists(Path.Combine(dest, "HomeDomain", "dot", "Library", "sixteen.bin")));
+        Assert.True(File.Exists(Path.Combine(dest, "HomeDomain", "lib", "sixteen.bin")));
+    }
+
+    [Fact]
+    public void Extract_BlobIsSymlink_RefusedAndTheRestWritten()
+    {
+        using var dir = new TempDirectory();
+        var folder = BackupWriterTests.WriteSample(dir.Combine("backup"), null);
+        var secret = dir.Combine("secret.txt");
+        File.WriteAllText(secret, "not part of the backup");
+        var id = BackupFileId.Compute("MediaDomain", "Media/one.txt");
+        File.Delete(Path.Combine(folder, id[..2], id));
+        File.CreateSymbolicLink(Path.Combine(folder, id[..2], id), secret);
+
+        using var backup = BackupFolder.Open(folder);
+        var e = Assert.Throws<BackupFormatException>(() => backup.OpenRead(backup.FindEntry("MediaDomain", "Media/one.txt")!));
+        Assert.Equal(BackupFormatError.LinkedFile, e.Error);
+        var dest = dir.Combine("out");
+        var result = BackupExtractor.Extract(backup, dest, new ExtractOptions());
+
+        var skip = Assert.Single(result.Skipped, s => s.Entry == "MediaDomain/Media/one.txt");
+        Assert.Equal(ExtractSkipKind.Unreadable, skip.Kind);
+        Assert.False(File.Exists(Path.Combine(dest, "MediaDomain", "Media", "one.txt")));
+        Assert.Equal(BackupWriterTests.SampleFiles.Length - 1, result.Files);
+    }
+
+    [Fact]
+    public void Extract_NameOver255Bytes_SkippedAndLaterFilesWritten()
+    {
+        using var dir = new TempDirectory();
+        var folder = BackupWriterTests.WriteSample(dir.Combine("backup"), null);
+        var tooLong = "Media/" + new string('a', 256);
+        var longest = "Media/" + new string('b', 255);
+        Tamper(folder, "MediaDomain", tooLong, BackupEntryKind.File, null);
+        Tamper(folder, "MediaDomain", longest, BackupEntryKind.File, null);
+        Tamper(folder, "MediaDomain", new string('c', 300) + "/x", BackupEntryKind.File, null);
+
+        using var backup = BackupFolder.Open(folder);
+        var dest = dir.Combine("out");
+        var result = BackupExtractor.Extract(backup, dest, new ExtractOptions());
+
+        Assert.Equal(ExtractSkipKind.Unwritable, Assert.Single(result.Skipped, s => s.Entry == "MediaDomain/" + tooLong).Kind);
+        Assert.Equal(ExtractSkipKind.Unwritable, Assert.Single(result.Skipped, s => s.Entry.EndsWith("/x", StringComparison.Ordinal)).Kind);
+        // A 255-byte name is legal, though its partial name would not be.
+        Assert.Equal("evil", File.ReadAllText(Path.Combine(dest, "MediaDomain", longest)));
+        Assert.True(File.Exists(Path.Combine(dest, "MediaDomain", "Media", "one.txt")));
+        Assert.Equal(BackupWriterTests.SampleFiles.Length + 1, result.Files);
+        Assert.Empty(Directory.GetFiles(dest, "*" + BackupExtractor.PartialSuffix, SearchOption.AllDirectories));
+    }
+
     [FixtureFact("mvt-ios-backup")]
     public void Extract_MvtHomeDomainLibrary_WritesBlobsReportsMissingAndDeviceLinks()
     {

@@ -12,6 +12,18 @@ public sealed class AppleTimeTests
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), AppleTime.FromMessageDate(value));
     }
 
+    [Theory]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue + 1)]
+    public void FromMessageDate_Extremes_NoOverflow(long value)
+    {
+        // Math.Abs(long.MinValue) used to throw OverflowException; as nanoseconds these are 1708 and 2293.
+        var date = AppleTime.FromMessageDate(value);
+        Assert.NotNull(date);
+        Assert.InRange(date.Value.Year, 1700, 2300);
+    }
+
     [Fact]
     public void FromMessageDate_Zero_IsNull()
     {

@@ -59,7 +59,9 @@ public sealed class TempDirectory : IDisposable
             return;
         }
 
-        foreach (var dir in Directory.EnumerateDirectories(path, "*", SearchOption.AllDirectories).Prepend(path))
+        // Never into symbolic links: a link to "." or ".." (hostile-backup tests make them) would recurse forever.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var dir in Directory.EnumerateDirectories(path, "*", options).Prepend(path))
         {
             try
             {

@@ -9,7 +9,10 @@ namespace Keepsake.BackupFormat.Manifest;
 /// Reads a plaintext Manifest.db (iOS 10+): the <c>Files</c> table, one <see cref="BackupEntry"/> per
 /// row, decoded from the MBFile archive in the <c>file</c> column. Rows stream from SQLite (each
 /// enumeration opens its own connection). The file is opened through <see cref="ReadOnlyDatabase"/>, so
-/// reading it never writes beside it. See docs/design/backup-format.md, "Manifest.db".
+/// reading it never writes beside it. A row whose record cannot be decoded costs only
+/// itself: <see cref="Entries"/> skips it and lists it in <see cref="UnreadableRows"/>; a damaged
+/// database (SQLite cannot read on) still ends the enumeration with <see cref="BackupFormatException"/>.
+/// See docs/design/backup-format.md, "Manifest.db".
 /// </summary>
 public sealed class ManifestDbReader : IDisposable
 {
@@ -23,6 +26,7 @@ public sealed class ManifestDbReader : IDisposable
     private readonly ReadOnlyDatabase _database;
     private readonly string _connectionString;
     private readonly Lock _lookupLock = new();
+    private readonly Dictionary<string, BackupFormatException> _unreadable = new(StringComparer.Ordinal);
     private SqliteConnection? _lookup;
     private bool _disposed;
 
@@ -61,6 +65,18 @@ public sealed class ManifestDbReader : IDisposable
 
     /// <summary>The database file.</summary>
     public string FilePath => _path;
+
+    /// <summary>The rows <see cref="Entries"/> has skipped so far because they cannot be decoded, once each, each naming its row.</summary>
+    public IReadOnlyCollection<BackupFormatException> UnreadableRows
+    {
+        get
+        {
+            lock (_unreadable)
+            {
+                return [.. _unreadable.Values];
+            }
+        }
+    }
 
     /// <summary>The number of rows in Files.</summary>
     public long Count()
@@ -117,7 +133,7 @@ public sealed class ManifestDbReader : IDisposable
                     using var reader = command.ExecuteReader();
                     if (reader.Read())
                     {
-                        return ReadRow(reader);
+                        return ReadRow(reader, _name);
                     }
                 }
 
@@ -139,7 +155,7 @@ public sealed class ManifestDbReader : IDisposable
                             exact.CommandText = $"SELECT {Columns} FROM Files WHERE fileID = $id";
                             exact.Parameters.AddWithValue("$id", id);
                             using var row = exact.ExecuteReader();
-                            return row.Read() ? ReadRow(row) : null;
+                            return row.Read() ? ReadRow(row, _name) : null;
                         }
                     }
                 }
@@ -233,7 +249,7 @@ public sealed class ManifestDbReader : IDisposable
         {
             while (true)
             {
-                BackupEntry entry;
+                BackupEntry? entry;
                 try
                 {
                     if (!reader.Read())
@@ -241,27 +257,64 @@ public sealed class ManifestDbReader : IDisposable
                         yield break;
                     }
 
-                    entry = ReadRow(reader);
+                    entry = TryReadRow(reader);
                 }
                 catch (SqliteException e)
                 {
                     throw new BackupFormatException(BackupFormatError.CorruptManifest, _name, $"the database cannot be read: {e.Message}", e);
                 }
 
-                yield return entry;
+                if (entry is not null)
+                {
+                    yield return entry;
+                }
             }
         }
     }
 
-    private static BackupEntry ReadRow(SqliteDataReader reader)
+    /// <summary>The row's entry, or null (recorded in <see cref="UnreadableRows"/>) when its record cannot be decoded.</summary>
+    private BackupEntry? TryReadRow(SqliteDataReader reader)
+    {
+        try
+        {
+            return ReadRow(reader, _name);
+        }
+        catch (BackupFormatException e)
+        {
+            var key = reader.IsDBNull(0) ? e.Message : reader.GetString(0);
+            lock (_unreadable)
+            {
+                _unreadable.TryAdd(key, e);
+            }
+
+            return null;
+        }
+    }
+
+    private static BackupEntry ReadRow(SqliteDataReader reader, string name)
     {
         var fileId = reader.IsDBNull(0) ? string.Empty : reader.GetString(0);
         var domain = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
         var path = reader.IsDBNull(2) ? string.Empty : reader.GetString(2);
         var flags = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
-        var file = reader.IsDBNull(4) ? null : (byte[])reader.GetValue(4);
+        byte[]? file = null;
+        if (!reader.IsDBNull(4))
+        {
+            var value = reader.GetValue(4);
+            file = value as byte[]
+                ?? throw new BackupFormatException(BackupFormatError.CorruptManifest, $"{domain}/{path}", $"{name} row of file {fileId}: the file column holds {StorageClass(value)}, not an MBFile record");
+        }
+
         return MbFileCodec.Decode(fileId, domain, path, flags, file);
     }
+
+    private static string StorageClass(object value) => value switch
+    {
+        string => "TEXT",
+        long => "INTEGER",
+        double => "REAL",
+        _ => value.GetType().Name,
+    };
 
     private SqliteConnection OpenConnection()
     {

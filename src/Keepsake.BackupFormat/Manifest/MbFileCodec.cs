@@ -21,42 +21,39 @@ internal static class MbFileCodec
             return new BackupEntry { FileId = fileId, Domain = domain, RelativePath = relativePath, Kind = KindFromFlags(flags, 0) };
         }
 
-        PlistDictionary root;
-        PlistArray objects;
         try
         {
             var archive = PlistReader.Read(file).AsDictionary();
-            objects = archive.GetArray("$objects") ?? throw new InvalidCastException("no $objects array");
+            var objects = archive.GetArray("$objects") ?? throw new InvalidCastException("no $objects array");
             var top = archive.GetDictionary("$top") ?? throw new InvalidCastException("no $top dictionary");
-            root = Resolve(objects, top["root"]).AsDictionary();
+            var root = Resolve(objects, top["root"]).AsDictionary();
+            var mode = (int)(root.GetInt64("Mode") ?? 0);
+            return new BackupEntry
+            {
+                FileId = fileId,
+                Domain = domain,
+                RelativePath = relativePath,
+                Kind = KindFromFlags(flags, mode),
+                Size = root.GetInt64("Size") ?? 0,
+                Mode = mode,
+                InodeNumber = root.GetInt64("InodeNumber") ?? 0,
+                UserId = (int)(root.GetInt64("UserID") ?? 0),
+                GroupId = (int)(root.GetInt64("GroupID") ?? 0),
+                LastModified = UnixTime(root.GetInt64("LastModified")),
+                LastStatusChange = UnixTime(root.GetInt64("LastStatusChange")),
+                Birth = UnixTime(root.GetInt64("Birth")),
+                ProtectionClass = (int)(root.GetInt64("ProtectionClass") ?? 0),
+                SymlinkTarget = GetString(objects, root, "Target"),
+                EncryptionKey = GetData(objects, root, "EncryptionKey"),
+                Digest = GetData(objects, root, "Digest"),
+                ExtendedAttributes = GetAttributes(objects, root, where),
+                Flags = root.GetInt64("Flags") ?? 0,
+            };
         }
-        catch (Exception e) when (e is PlistFormatException or InvalidCastException or KeyNotFoundException)
+        catch (Exception e) when (e is PlistFormatException or InvalidCastException or KeyNotFoundException or OverflowException or ArgumentException)
         {
             throw new BackupFormatException(BackupFormatError.CorruptManifest, where, $"the MBFile record (file {fileId}) cannot be decoded: {e.Message}", e);
         }
-
-        var mode = (int)(root.GetInt64("Mode") ?? 0);
-        return new BackupEntry
-        {
-            FileId = fileId,
-            Domain = domain,
-            RelativePath = relativePath,
-            Kind = KindFromFlags(flags, mode),
-            Size = root.GetInt64("Size") ?? 0,
-            Mode = mode,
-            InodeNumber = root.GetInt64("InodeNumber") ?? 0,
-            UserId = (int)(root.GetInt64("UserID") ?? 0),
-            GroupId = (int)(root.GetInt64("GroupID") ?? 0),
-            LastModified = UnixTime(root.GetInt64("LastModified")),
-            LastStatusChange = UnixTime(root.GetInt64("LastStatusChange")),
-            Birth = UnixTime(root.GetInt64("Birth")),
-            ProtectionClass = (int)(root.GetInt64("ProtectionClass") ?? 0),
-            SymlinkTarget = GetString(objects, root, "Target"),
-            EncryptionKey = GetData(objects, root, "EncryptionKey"),
-            Digest = GetData(objects, root, "Digest"),
-            ExtendedAttributes = GetAttributes(objects, root, where),
-            Flags = root.GetInt64("Flags") ?? 0,
-        };
     }
 
     /// <summary>The NSKeyedArchiver plist (as a value tree) of an MBFile, with the fields BackupAgent2 writes.</summary>

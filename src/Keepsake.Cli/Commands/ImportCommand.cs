@@ -33,7 +33,7 @@ internal static class ImportCommand
                 var started = DateTimeOffset.UtcNow;
                 var result = await ImportJob.RunAsync(repository, folder, cancellationToken: cancellationToken);
                 var s = result.Snapshot;
-                Console.WriteLine($"snapshot {s.ShortId} saved: {s.Hostname}, {string.Join(" ", s.Tags)}");
+                Console.WriteLine($"snapshot {s.ShortId} saved: {s.Hostname}, {string.Join(" ", s.Tags.Select(AppleBackupTags.Display))}");
                 Console.WriteLine($"  files: {result.FilesNew} new, {result.FilesChanged} changed, {result.FilesUnmodified} unchanged; "
                     + $"{new ByteSize(result.TotalBytes)} in the backup, {new ByteSize(result.BytesAdded)} new data stored; "
                     + $"{(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s");

@@ -68,7 +68,7 @@ internal static class InfoCommand
                 w.WriteNumber("domains", domains.Count);
                 w.WriteNumber("fileBytes", bytes);
             });
-            return ExitCodes.Success;
+            return BackupSourceOpener.ReportUnreadable(source);
         }
 
         Console.WriteLine($"Backup:        {(Directory.Exists(backup) ? Path.GetFullPath(backup) : "snapshot " + backup)}");
@@ -79,6 +79,6 @@ internal static class InfoCommand
         Console.WriteLine($"Complete:      {(!p.IsComplete ? $"NO: the backup was not finished (SnapshotState: {p.SnapshotState ?? "missing"})" : p.StatusPlist is null ? "unknown (the backup has no Status.plist)" : p.SnapshotState is null ? "unknown (Status.plist has no SnapshotState)" : "yes")}");
         Console.WriteLine($"Format:        {p.ManifestKind ?? "?"}, version {p.FormatVersion ?? "?"}");
         Console.WriteLine($"Contents:      {files} files ({new ByteSize(bytes)}), {directories} directories, {symlinks} symlinks in {domains.Count} domains");
-        return ExitCodes.Success;
+        return BackupSourceOpener.ReportUnreadable(source);
     }
 }

@@ -46,7 +46,7 @@ internal static class LsCommand
                 w.WriteNumber("protectionClass", e.ProtectionClass);
                 w.WriteStringOrNull("symlinkTarget", e.SymlinkTarget);
             });
-            return ExitCodes.Success;
+            return BackupSourceOpener.ReportUnreadable(source);
         }
 
         var output = Console.Out;
@@ -58,7 +58,7 @@ internal static class LsCommand
             output.WriteLine(e.SymlinkTarget is null ? line : $"{line} -> {e.SymlinkTarget}");
         }
 
-        return ExitCodes.Success;
+        return BackupSourceOpener.ReportUnreadable(source);
     }
 
     private static string Permissions(int mode)

@@ -47,7 +47,7 @@ internal static class SnapshotsCommand
                     w.WriteStartArray("tags");
                     foreach (var t in s.Tags)
                     {
-                        w.WriteStringValue(t);
+                        w.WriteStringValue(AppleBackupTags.Display(t));
                     }
 
                     w.WriteEndArray();

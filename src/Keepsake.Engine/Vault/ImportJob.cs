@@ -43,10 +43,14 @@ public static class ImportJob
         var parent = await FindParentAsync(repository, properties.Udid, folder, cancellationToken).ConfigureAwait(false);
         return await repository.BackupAsync(
             folder,
-            new BackupOptions { Host = host, Tags = tags, Paths = [folder], Parent = parent, NoParent = parent is null },
+            new BackupOptions { Host = host, Tags = tags, Paths = [folder], Parent = parent, NoParent = parent is null, Time = BackupTime(properties) },
             progress,
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>When the backup was made: Status.plist's Date, else Info.plist's Last Backup Date; null (the import time) when neither says.</summary>
+    internal static DateTimeOffset? BackupTime(BackupProperties properties) =>
+        properties.StatusPlist?.GetDate("Date") ?? properties.InfoPlist?.GetDate("Last Backup Date");
 
     /// <summary>The absolute path with every symbolic link on the way resolved.</summary>
     internal static string RealPath(string path, int depth = 0)

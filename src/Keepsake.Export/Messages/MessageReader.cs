@@ -322,7 +322,7 @@ public sealed class MessageReader
         }
 
         using var command = Connection.CreateCommand();
-        command.CommandText = "SELECT message_id FROM chat_message_join GROUP BY message_id HAVING COUNT(*) > 1";
+        command.CommandText = "SELECT message_id FROM chat_message_join WHERE message_id IS NOT NULL GROUP BY message_id HAVING COUNT(*) > 1";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -595,7 +595,7 @@ public sealed class MessageReader
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            result[reader.GetString(0)] = reader.GetInt32(1);
+            result[Text(reader, 0) ?? string.Empty] = (int)Long(reader, 1);
         }
 
         return result;

@@ -277,7 +277,7 @@ public sealed class BackupWriterTests
     }
 
     [Fact]
-    public void OpenRead_TruncatedEncryptedBlob_ThrowsCorruptBlobAndExtractLeavesNoFile()
+    public void OpenRead_TruncatedEncryptedBlob_ThrowsCorruptBlobAndExtractSkipsOnlyIt()
     {
         using var dir = new TempDirectory();
         using var password = Secret.FromString("pw");
@@ -295,9 +295,12 @@ public sealed class BackupWriterTests
         }
 
         var dest = dir.Combine("out");
-        var ex = Assert.Throws<BackupFormatException>(() => BackupExtractor.Extract(backup, dest, new ExtractOptions { Domain = "MediaDomain" }));
-        Assert.Equal(BackupFormatError.CorruptBlob, ex.Error);
-        Assert.Empty(Directory.GetFiles(dest, "*", SearchOption.AllDirectories));
+        var result = BackupExtractor.Extract(backup, dest, new ExtractOptions());
+        var skip = Assert.Single(result.Skipped, s => s.Entry == "MediaDomain/Media/one.txt");
+        Assert.Equal(ExtractSkipKind.Unreadable, skip.Kind);
+        Assert.Contains("MediaDomain/Media/one.txt", skip.Reason, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dest, "MediaDomain"), "*", SearchOption.AllDirectories));
+        Assert.Equal(SampleFiles.Length - 1, result.Files);
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A CI-sized fuzzing run: each reader's target under afl++ for FUZZ_SECONDS (default 25; nine targets
+# stay under five minutes), seeded from synthetic inputs and, when present, ../shared/fixtures (read
+# in place, never copied into the repository). Any crash or hang afl++ finds fails the run; its input
+# is left under artifacts/fuzz/<target>/default/crashes to become a regression test.
+# Skip with KEEPSAKE_SKIP_FUZZ=1. Needs afl-fuzz (Debian afl++) and the sharpfuzz tool (SharpFuzz.CommandLine 2.3.0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-25}
+out=artifacts/fuzz
+tools=artifacts/tools
+[ -x "$tools/sharpfuzz" ] || dotnet tool install --tool-path "$tools" SharpFuzz.CommandLine --version 2.3.0 >/dev/null
+bin=artifacts/fuzz-bin
+rm -rf "$bin" "$out"
+dotnet publish fuzz/Keepsake.Fuzz -c Release -o "$bin" --nologo -v quiet
+fixtures=../shared/fixtures
+[ -d "$fixtures" ] || fixtures=""
+# Seeds first: instrumented code needs afl-fuzz's shared memory and cannot run on its own.
+dotnet "$bin/Keepsake.Fuzz.dll" --seeds "$out/seeds" $fixtures
+# Instrument the readers' assemblies (not the harness or the BCL).
+for assembly in Keepsake.Plist Keepsake.BackupFormat Keepsake.Export Keepsake.Repository; do
+  "$tools/sharpfuzz" "$bin/$assembly.dll" >/dev/null
+done
+# The instrumentation is in the .NET assemblies, not in the dotnet host afl-fuzz checks (SharpFuzz's documented setting).
+export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_QUIET=1
+status=0
+for target in plist keyed-archive manifest-db mbdb keybag typedstream notes-protobuf pack-header tree; do
+  timeout $((seconds + 30)) afl-fuzz -V "$seconds" -t 5000 -m none -i "$out/seeds/$target" -o "$out/$target" -- \
+    dotnet "$bin/Keepsake.Fuzz.dll" "$target" >"$out/$target.log" 2>&1 || true
+  crashes=$(find "$out/$target/default/crashes" "$out/$target/default/hangs" -type f -name 'id:*' 2>/dev/null | wc -l)
+  execs=$(sed -n 's/^execs_done *: *//p' "$out/$target/default/fuzzer_stats" 2>/dev/null || echo 0)
+  echo "fuzz $target: ${execs:-0} executions, $crashes crashes or hangs"
+  [ "$crashes" -eq 0 ] || status=1
+  # A target afl-fuzz could not run at all is a failure too, not a clean result.
+  [ "${execs:-0}" -gt 0 ] || { echo "fuzz $target: afl-fuzz did not run (see $out/$target.log)"; status=1; }
+done
+exit $status
