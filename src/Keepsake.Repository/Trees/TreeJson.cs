@@ -73,6 +73,11 @@ public static class TreeJson
         {
             throw new RepositoryCorruptedException("tree blob", treeId.ToString(), "a field has an invalid value", innerException: e);
         }
+        catch (KeyNotFoundException e)
+        {
+            // JsonElement.GetProperty on a node that lacks a required field (found by the fuzzer).
+            throw new RepositoryCorruptedException("tree blob", treeId.ToString(), "a node lacks a required field", innerException: e);
+        }
     }
 
     /// <summary>The type's JSON name.</summary>

@@ -57,6 +57,8 @@ public sealed class TreeJsonTests
     [InlineData("{\"nodes\":[{\"name\":\"x\",\"type\":\"dir\"}]}")]
     [InlineData("{\"nodes\":[{\"name\":\"x\",\"type\":\"file\",\"content\":[\"zz\"]}]}")]
     [InlineData("{\"other\":1}")]
+    [InlineData("{\"nodes\":[{\"type\":\"file\"}]}")] // no name (found by the fuzzer)
+    [InlineData("{\"nodes\":[{\"name\":\"x\"}]}")] // no type (found by the fuzzer)
     public void Parse_Invalid_ThrowsNamingTree(string json)
     {
         var e = Assert.Throws<RepositoryCorruptedException>(() => TreeJson.Parse(Encoding.UTF8.GetBytes(json), TreeId));
