@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Keepsake.Primitives;
 
 namespace Keepsake.Engine.DeviceBackup;
 
@@ -81,25 +81,5 @@ internal sealed class BackupTemporaryFolder : IDisposable
         }
     }
 
-    private static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    private static bool IsRunning(int pid) => pid == Environment.ProcessId || LocalProcess.IsRunning(pid);
 }

@@ -297,7 +297,7 @@ public sealed class BackupWriterTests
         var dest = dir.Combine("out");
         var result = BackupExtractor.Extract(backup, dest, new ExtractOptions());
         var skip = Assert.Single(result.Skipped, s => s.Entry == "MediaDomain/Media/one.txt");
-        Assert.Equal(ExtractSkipKind.Unreadable, skip.Kind);
+        Assert.Equal(ExtractSkipKind.Damaged, skip.Kind);
         Assert.Contains("MediaDomain/Media/one.txt", skip.Reason, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.Combine(dest, "MediaDomain"), "*", SearchOption.AllDirectories));
         Assert.Equal(SampleFiles.Length - 1, result.Files);
