@@ -159,8 +159,12 @@ public sealed partial class SimulatedPhoneExportTests
         var result = KeepsakeProcess.Run(["export", kind, "latest", folder, "--format", format, .. extra ?? []], env, TimeSpan.FromMinutes(5)).EnsureSuccess($"keepsake export {kind} --format {format}");
         var counts = CountsLine().Match(result.StandardOutput);
         Assert.True(counts.Success, result.StandardOutput);
-        return (counts.Groups[1].Value.Split(", ").Select(c => c.Split(' ', 2)).ToDictionary(p => p[1], p => long.Parse(p[0], CultureInfo.InvariantCulture)), folder);
+        return (counts.Groups[1].Value.Split(", ").Select(c => c.Split(' ', 2)).ToDictionary(p => CounterName(p[1]), p => long.Parse(p[0], CultureInfo.InvariantCulture)), folder);
     }
+
+    /// <summary>The summary's words back to the exporter's counter name: "attachments copied" is attachmentsCopied.</summary>
+    private static string CounterName(string words) =>
+        string.Concat(words.Split(' ').Select((w, i) => i == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
 
     [GeneratedRegex(@"^Exported \w+ to .+?: (.+)$", RegexOptions.Multiline)]
     private static partial Regex CountsLine();

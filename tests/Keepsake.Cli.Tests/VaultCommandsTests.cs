@@ -23,7 +23,11 @@ public sealed class VaultCommandsTests
         Assert.Equal(3, snapshots.Count);
         var mvtSnapshots = snapshots.Where(s => s.GetProperty("udid").GetString() == "1CB128EAFA77C5BE74283E9A3A2130AF36A3C059").ToList();
         Assert.Equal(2, mvtSnapshots.Count);
-        Assert.Equal(mvtSnapshots[0].GetProperty("id").GetString(), mvtSnapshots[1].GetProperty("parent").GetString());
+        // Both imports carry the backup's own date, so the order between them is not what tells them apart: the parent is.
+        var child = Assert.Single(mvtSnapshots, s => s.TryGetProperty("parent", out var p) && p.ValueKind == JsonValueKind.String);
+        var firstImport = Assert.Single(mvtSnapshots, s => s.GetProperty("id").GetString() != child.GetProperty("id").GetString());
+        Assert.Equal(firstImport.GetProperty("id").GetString(), child.GetProperty("parent").GetString());
+        mvtSnapshots = [firstImport, child];
         var encrypted = Assert.Single(snapshots, s => s.GetProperty("encrypted").GetString() == "yes");
 
         // info and ls read a snapshot in place, encrypted ones with the backup's own password.
@@ -84,7 +88,9 @@ public sealed class VaultCommandsTests
 
         var snapshots = Json(KeepsakeProcess.Run(["snapshots", "--json", "--vault", vault, "--password-file", passwordFile], env).EnsureSuccess("keepsake snapshots"));
         Assert.Equal(2, snapshots.Count);
-        var (a, b) = (snapshots[0].GetProperty("id").GetString()!, snapshots[1].GetProperty("id").GetString()!);
+        // Both imports carry the backup's own date (unchanged here), so the second is told by its parent, not by the order.
+        var second = Assert.Single(snapshots, s => s.TryGetProperty("parent", out var p) && p.ValueKind == JsonValueKind.String);
+        var (a, b) = (second.GetProperty("parent").GetString()!, second.GetProperty("id").GetString()!);
 
         var ours = KeepsakeProcess.Run(["diff", a, b, "--raw", "--vault", vault, "--password-file", passwordFile], env).EnsureSuccess("keepsake diff").StandardOutput;
         var theirs = Restic(vault, VaultPassword, "diff", a, b).EnsureSuccess("restic diff").StandardOutput;

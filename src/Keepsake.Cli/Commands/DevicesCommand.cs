@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Keepsake.BackupFormat;
 using Keepsake.Device.Usbmux;
+using Keepsake.Engine.Vault;
 
 namespace Keepsake.Cli.Commands;
 
@@ -25,19 +25,12 @@ internal static class DevicesCommand
                 throw new NoDeviceException($"usbmuxd is not reachable at {UsbmuxAddress.Format(client.EndPoint)}: no iPhone can be seen (on Linux, install and start usbmuxd).");
             }
 
+            var lastBackups = await LastBackupsAsync(new VaultAccess(parse.GetValue(CommonOptions.Vault), null), cancellationToken);
             var rows = new List<(UsbmuxDevice Device, bool Paired, DateTimeOffset? LastBackup)>();
             foreach (var device in devices)
             {
                 var paired = await client.ReadPairRecordAsync(device.Udid, cancellationToken) is not null;
-                var working = Path.Combine(DeviceAccess.WorkingRoot(), device.Udid);
-                DateTimeOffset? last = null;
-                if (Directory.Exists(working))
-                {
-                    var properties = BackupFolder.ReadProperties(working);
-                    last = properties.SnapshotState == "finished" ? properties.StatusPlist?.GetDate("Date") ?? properties.Date : null;
-                }
-
-                rows.Add((device, paired, last));
+                rows.Add((device, paired, lastBackups.TryGetValue(device.Udid, out var last) ? last : null));
             }
 
             if (parse.GetValue(json))
@@ -79,4 +72,28 @@ internal static class DevicesCommand
         age.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalDays} days")
         : age.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours} hours")
         : string.Create(CultureInfo.InvariantCulture, $"{(int)Math.Max(1, age.TotalMinutes)} minutes");
+
+    /// <summary>
+    /// Each phone's newest snapshot time in the vault (backups live only there). Read only when the vault
+    /// exists and its password comes without asking (KEEPSAKE_PASSWORD): listing phones never prompts.
+    /// </summary>
+    private static async Task<Dictionary<string, DateTimeOffset>> LastBackupsAsync(VaultAccess vault, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CommonOptions.VaultPasswordVariable)) || !await vault.ExistsAsync(cancellationToken))
+        {
+            return last;
+        }
+
+        using var repository = await vault.OpenAsync(cancellationToken);
+        foreach (var snapshot in await repository.ListSnapshotsAsync(cancellationToken))
+        {
+            if (AppleBackupTags.Get(snapshot, "udid") is { } udid && (!last.TryGetValue(udid, out var seen) || snapshot.Time > seen))
+            {
+                last[udid] = snapshot.Time;
+            }
+        }
+
+        return last;
+    }
 }
