@@ -121,7 +121,12 @@ if [ "${KEEPSAKE_TEST_MANAGED:-1}" != "0" ]; then
     --results-directory "$results/managed" || status=$?
 fi
 
-# One plain closing line over every test assembly.
+# The fuzzing run (fuzz/run.sh, under five minutes); KEEPSAKE_SKIP_FUZZ=1 skips it locally, CI runs it.
+if [ "${KEEPSAKE_SKIP_FUZZ:-0}" != "1" ]; then
+  fuzz/run.sh || status=1
+fi
+
+# One plain closing line over every test assembly (the last line printed).
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx "$results"/managed/*.trx; do
   [ -f "$trx" ] || continue
@@ -132,8 +137,4 @@ for trx in "$results"/*.trx "$results"/managed/*.trx; do
 done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 
-# The fuzzing run (fuzz/run.sh, under five minutes); KEEPSAKE_SKIP_FUZZ=1 skips it locally, CI runs it.
-if [ "${KEEPSAKE_SKIP_FUZZ:-0}" != "1" ]; then
-  fuzz/run.sh || status=1
-fi
 exit $status
