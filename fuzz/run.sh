@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A CI-sized fuzzing run: each reader's target under afl++ for FUZZ_SECONDS (default 25; nine targets
 # stay under five minutes), seeded from synthetic inputs and, when present, ../shared/fixtures (read
-# in place, never copied into the repository). Any crash or hang afl++ finds fails the run; its input
-# is left under artifacts/fuzz/<target>/default/crashes to become a regression test.
+# in place, never copied into the repository). Exit 0: nothing found; 3: afl++ found crashes or hangs
+# (each input is left under artifacts/fuzz/<target>/default/crashes or hangs, and is replayed in-process
+# here to say what it raised: it becomes a regression test); 1: a target could not be fuzzed at all.
 # Skip with KEEPSAKE_SKIP_FUZZ=1. Needs afl-fuzz (Debian afl++) and the sharpfuzz tool (SharpFuzz.CommandLine 2.3.0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +31,12 @@ for target in plist keyed-archive manifest-db mbdb keybag typedstream notes-prot
   crashes=$(find "$out/$target/default/crashes" "$out/$target/default/hangs" -type f -name 'id:*' 2>/dev/null | wc -l)
   execs=$(sed -n 's/^execs_done *: *//p' "$out/$target/default/fuzzer_stats" 2>/dev/null || echo 0)
   echo "fuzz $target: ${execs:-0} executions, $crashes crashes or hangs"
-  [ "$crashes" -eq 0 ] || status=1
-  # A target afl-fuzz could not run at all is a failure too, not a clean result.
+  if [ "$crashes" -gt 0 ]; then
+    [ "$status" -eq 1 ] || status=3
+    find "$out/$target/default/crashes" "$out/$target/default/hangs" -type f -name 'id:*' -print0 2>/dev/null \
+      | xargs -0 -r timeout 120 dotnet fuzz/Keepsake.Fuzz/bin/Release/net10.0/Keepsake.Fuzz.dll "$target" --replay 2>&1 | sed "s/^/fuzz $target finding: /" || true
+  fi
+  # A target afl-fuzz could not run at all is a failure, not a clean result.
   [ "${execs:-0}" -gt 0 ] || { echo "fuzz $target: afl-fuzz did not run (see $out/$target.log)"; status=1; }
 done
 exit $status

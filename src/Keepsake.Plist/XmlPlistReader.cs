@@ -34,10 +34,12 @@ internal static class XmlPlistReader
             CheckCharacters = false,
             CloseInput = true,
         };
-        using var reader = XmlReader.Create(new MemoryStream(data.ToArray(), writable: false), settings);
-        var state = new State(reader, options);
         try
         {
+            // Created inside the try: the reader decodes its first bytes at once, and an encoding it
+            // cannot read is an XmlException from here (found by the fuzzer).
+            using var reader = XmlReader.Create(new MemoryStream(data.ToArray(), writable: false), settings);
+            var state = new State(reader, options);
             reader.MoveToContent();
             if (reader.NodeType != XmlNodeType.Element)
             {

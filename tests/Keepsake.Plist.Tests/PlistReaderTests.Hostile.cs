@@ -307,4 +307,10 @@ public sealed partial class PlistReaderTests
         Assert.Throws<PlistFormatException>(() => PlistReader.Read(xml, new PlistReaderOptions { MaxObjectCount = 50 }));
         Assert.Throws<PlistFormatException>(() => PlistReader.Read(xml, new PlistReaderOptions { MaxInputBytes = 100 }));
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFE, 0xFF, 0x00, 0x00, 0x00, 0xFE, 0x9A, 0x00, 0xFE })] // UTF-16 BOM, then undecodable (found by the fuzzer)
+    [InlineData(new byte[] { 0x3C, 0x00, 0x00, 0x00, 0x01, 0xDC, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 })] // found by the fuzzer
+    public void Read_XmlInAnEncodingItCannotDecode_ThrowsPlistFormatException(byte[] bytes) =>
+        Assert.Throws<PlistFormatException>(() => PlistReader.Read(bytes));
 }
