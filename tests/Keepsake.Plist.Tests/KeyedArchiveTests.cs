@@ -205,7 +205,7 @@ public sealed class KeyedArchiveTests
     public void Decode_MvtManifestFileColumn_EveryRowIsMbFile()
     {
         var path = Fixtures.Path("mvt-ios-backup", "Manifest.db");
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        using var connection = new SqliteConnection($"Data Source=file:{path}?mode=ro&immutable=1");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT relativePath, flags, file FROM Files";

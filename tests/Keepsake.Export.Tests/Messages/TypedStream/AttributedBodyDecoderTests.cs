@@ -178,7 +178,7 @@ public sealed class AttributedBodyDecoderTests
     private static void DecodeAll(string database, HashSet<long> mismatches)
     {
         var path = Fixtures.Path("langchain-imessage-chatdb", database);
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        using var connection = new SqliteConnection($"Data Source=file:{path}?mode=ro&immutable=1");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT text, attributedBody, ROWID FROM message WHERE attributedBody IS NOT NULL";

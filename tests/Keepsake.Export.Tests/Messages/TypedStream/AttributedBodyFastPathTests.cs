@@ -52,7 +52,7 @@ public sealed class AttributedBodyFastPathTests
                 continue;
             }
 
-            using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            using var connection = new SqliteConnection($"Data Source=file:{db}?mode=ro&immutable=1;Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT ROWID, attributedBody FROM message WHERE attributedBody IS NOT NULL";
