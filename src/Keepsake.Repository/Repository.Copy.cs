@@ -90,19 +90,7 @@ public sealed partial class Repository
         foreach (var snapshot in toSave)
         {
             copied.Add(await target.SaveSnapshotAsync(
-                new Snapshot
-                {
-                    Time = snapshot.Time,
-                    Tree = snapshot.Tree,
-                    Paths = snapshot.Paths,
-                    Hostname = snapshot.Hostname,
-                    Username = snapshot.Username,
-                    Uid = snapshot.Uid,
-                    Gid = snapshot.Gid,
-                    Excludes = snapshot.Excludes,
-                    Tags = snapshot.Tags,
-                    Original = snapshot.Original ?? snapshot.Id,
-                },
+                snapshot.With(dropParent: true, original: snapshot.Original ?? snapshot.Id),
                 cancellationToken).ConfigureAwait(false));
         }
 

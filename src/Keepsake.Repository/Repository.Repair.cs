@@ -160,20 +160,7 @@ public sealed partial class Repository
             Snapshot? repaired = null;
             if (!dryRun)
             {
-                repaired = await SaveSnapshotAsync(new Snapshot
-                {
-                    Time = snapshot.Time,
-                    Parent = snapshot.Parent,
-                    Tree = root.Value,
-                    Paths = snapshot.Paths,
-                    Hostname = snapshot.Hostname,
-                    Username = snapshot.Username,
-                    Uid = snapshot.Uid,
-                    Gid = snapshot.Gid,
-                    Excludes = snapshot.Excludes,
-                    Tags = snapshot.Tags,
-                    Original = snapshot.Original ?? snapshot.Id,
-                }, cancellationToken).ConfigureAwait(false);
+                repaired = await SaveSnapshotAsync(snapshot.With(tree: root.Value, original: snapshot.Original ?? snapshot.Id), cancellationToken).ConfigureAwait(false);
                 if (forget)
                 {
                     await Backend.RemoveAsync(FileType.Snapshot, snapshot.Id.ToString(), cancellationToken).ConfigureAwait(false);

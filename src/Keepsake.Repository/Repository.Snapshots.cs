@@ -89,20 +89,6 @@ public sealed partial class Repository
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var id = await SaveUnpackedAsync(FileType.Snapshot, snapshot.ToJson(), cancellationToken).ConfigureAwait(false);
-        return new Snapshot
-        {
-            Id = id,
-            Time = snapshot.Time,
-            Parent = snapshot.Parent,
-            Tree = snapshot.Tree,
-            Paths = snapshot.Paths,
-            Hostname = snapshot.Hostname,
-            Username = snapshot.Username,
-            Uid = snapshot.Uid,
-            Gid = snapshot.Gid,
-            Excludes = snapshot.Excludes,
-            Tags = snapshot.Tags,
-            Original = snapshot.Original,
-        };
+        return snapshot.With(id);
     }
 }

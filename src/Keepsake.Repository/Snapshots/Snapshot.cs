@@ -36,6 +36,26 @@ public sealed class Snapshot
     public ObjectId? Original { get; init; }
 
     /// <summary>The first 8 hex characters of the ID.</summary>
+    /// <summary>
+    /// This snapshot's fields with the given ones replaced: the one place that lists every field, for
+    /// saving (a new ID), repairing (a new tree) and copying (no parent in the target).
+    /// </summary>
+    internal Snapshot With(ObjectId id = default, ObjectId? tree = null, bool dropParent = false, ObjectId? original = null) => new()
+    {
+        Id = id,
+        Time = Time,
+        Parent = dropParent ? null : Parent,
+        Tree = tree ?? Tree,
+        Paths = Paths,
+        Hostname = Hostname,
+        Username = Username,
+        Uid = Uid,
+        Gid = Gid,
+        Excludes = Excludes,
+        Tags = Tags,
+        Original = original ?? Original,
+    };
+
     public string ShortId => Id.ToShortString();
 
     internal byte[] ToJson()
