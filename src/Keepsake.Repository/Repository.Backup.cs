@@ -38,7 +38,9 @@ public sealed partial class Repository
         }
 
         var paths = options.Paths ?? [virtualComponents is null ? source : "/" + string.Join('/', virtualComponents)];
-        await using var repoLock = (await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        var heldLock = await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false);
+        await using var repoLock = heldLock.ConfigureAwait(false);
+        await RemoveAbandonedWritesAsync(heldLock, cancellationToken).ConfigureAwait(false);
         var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
 
         Snapshot? parent = options.NoParent ? null : options.Parent;
@@ -98,6 +100,7 @@ public sealed partial class Repository
         var repoLock = await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false);
         try
         {
+            await RemoveAbandonedWritesAsync(repoLock, cancellationToken).ConfigureAwait(false);
             var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
             await IndexUnindexedPacksAsync(index, cancellationToken).ConfigureAwait(false);
             return new SnapshotWriter(this, repoLock, index, cancellationToken);

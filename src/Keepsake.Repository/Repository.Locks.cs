@@ -78,6 +78,24 @@ public sealed partial class Repository
         return removed;
     }
 
+    /// <summary>
+    /// Deletes the half-written files of writers that died (see <see cref="IBackend.RemoveAbandonedWritesAsync"/>)
+    /// when <paramref name="own"/> is the only live lock: a writer that still runs holds a lock, and
+    /// writes nothing before it has one, so what is left then belongs to nobody. Returns how many.
+    /// </summary>
+    internal async Task<int> RemoveAbandonedWritesAsync(RepositoryLock own, CancellationToken cancellationToken)
+    {
+        foreach (var other in await ListLocksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (other.Id != own.Id && !other.IsStale(DateTimeOffset.Now, Options.Hostname))
+            {
+                return 0;
+            }
+        }
+
+        return await Backend.RemoveAbandonedWritesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task CheckLocksAsync(bool exclusive, ObjectId? own, CancellationToken cancellationToken)
     {
         foreach (var other in await ListLocksAsync(cancellationToken).ConfigureAwait(false))

@@ -28,6 +28,7 @@ public sealed partial class Repository
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
         await using var repoLock = (await LockAsync(exclusive: true, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        await Backend.RemoveAbandonedWritesAsync(cancellationToken).ConfigureAwait(false);
         InvalidateIndex();
         var index = await GetIndexAsync(cancellationToken).ConfigureAwait(false);
         if (_skipped.Values.FirstOrDefault(d => d.ObjectType == "index") is { } damagedIndex)

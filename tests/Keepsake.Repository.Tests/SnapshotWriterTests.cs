@@ -116,6 +116,51 @@ public sealed class SnapshotWriterTests
         Assert.True(await Count(vault, FileType.Index) > 0);
     }
 
+    [Fact]
+    public async Task OpenSnapshotWriterAsync_UnfinishedFilesOfAKilledWriter_RemovedOnlyOnceNoOtherWriterHoldsALock()
+    {
+        using var dir = new TempDirectory();
+        var vault = dir.Combine("vault");
+        using var repo = await Repository.InitAsync(new LocalBackend(vault), Secret.FromString(Restic.Password), ResticCompatibilityTests.Fast);
+        var id = new string('a', 64);
+        var unfinished = new[]
+        {
+            Path.Combine(vault, "data", "aa", id + "-tmp-0123456789ab"),
+            Path.Combine(vault, "index", id + "-tmp-0123456789ab"),
+            Path.Combine(vault, "snapshots", id + "-tmp-0123456789ab"),
+        };
+        var notOurs = new[]
+        {
+            Path.Combine(vault, "locks", id + "-tmp-0123456789ab"),
+            Path.Combine(vault, "data", "aa", "notes-tmp-0123456789ab"),
+        };
+        foreach (var path in unfinished.Concat(notOurs))
+        {
+            File.WriteAllBytes(path, Random(100_000, 6));
+        }
+
+        // Another live writer (its lock is fresh and its process runs) may still be writing them.
+        using (var other = await Repository.OpenAsync(new LocalBackend(vault), Secret.FromString(Restic.Password), ResticCompatibilityTests.Fast))
+        {
+            await using var otherLock = await other.LockAsync(exclusive: false);
+            await using (await repo.OpenSnapshotWriterAsync())
+            {
+            }
+
+            Assert.All(unfinished, path => Assert.True(File.Exists(path), $"{path} was removed while another writer held a lock"));
+        }
+
+        await using (await repo.OpenSnapshotWriterAsync())
+        {
+            Assert.All(unfinished, path => Assert.False(File.Exists(path), $"{path} is left over"));
+        }
+
+        Assert.All(notOurs, path => Assert.True(File.Exists(path), $"{path} is not an unfinished vault file and must stay"));
+        File.Delete(notOurs[0]);
+        File.Delete(notOurs[1]);
+        Restic.Run(vault, "check").EnsureSuccess("restic check");
+    }
+
     private static async Task<int> Count(string vault, FileType type)
     {
         var count = 0;

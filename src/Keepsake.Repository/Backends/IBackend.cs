@@ -58,4 +58,12 @@ public interface IBackend
 
     /// <summary>Deletes the file. Idempotent: removing a missing file succeeds.</summary>
     Task RemoveAsync(FileType type, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes what writers that died left half-written (a file save cut short by a kill), in the
+    /// folders of data, index and snapshot files; returns how many. Call only while no other writer
+    /// can be active, that is holding a lock with no other live lock on the repository. The default
+    /// leaves nothing behind to delete.
+    /// </summary>
+    Task<int> RemoveAbandonedWritesAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
 }

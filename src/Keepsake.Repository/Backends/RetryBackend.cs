@@ -40,6 +40,10 @@ public sealed class RetryBackend(IBackend inner, int maxAttempts = 6, TimeSpan? 
         RunAsync(ct => Inner.RemoveAsync(type, name, ct), cancellationToken);
 
     /// <inheritdoc />
+    public Task<int> RemoveAbandonedWritesAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(ct => Inner.RemoveAbandonedWritesAsync(ct), cancellationToken);
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<BackendFileInfo> ListAsync(FileType type, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)

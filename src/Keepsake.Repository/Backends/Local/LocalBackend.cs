@@ -249,6 +249,53 @@ public sealed class LocalBackend : IBackend
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// These are the <c>&lt;id&gt;-tmp-&lt;random&gt;</c> files of <see cref="SaveAsync"/> (restic's local
+    /// backend names its own the same way) in <c>data/??/</c>, <c>index/</c> and <c>snapshots/</c>. Lock
+    /// files, keys and the config are written without a lock, so their folders are left alone.
+    /// </remarks>
+    public Task<int> RemoveAbandonedWritesAsync(CancellationToken cancellationToken = default)
+    {
+        var folders = new List<string>
+        {
+            Path.Combine(_root, BackendNames.Folder(FileType.Index)),
+            Path.Combine(_root, BackendNames.Folder(FileType.Snapshot)),
+        };
+        var data = Path.Combine(_root, BackendNames.Folder(FileType.Pack));
+        if (Directory.Exists(data))
+        {
+            folders.AddRange(Directory.EnumerateDirectories(data));
+        }
+
+        var removed = 0;
+        foreach (var folder in folders.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*" + TempMarker + "*"))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var name = Path.GetFileName(file);
+                var marker = name.IndexOf(TempMarker, StringComparison.Ordinal);
+                if (marker != 64 || !BackendNames.IsStorageId(name[..marker]))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new BackendException($"Removing the unfinished file '{name}' from {_root} failed: {e.Message}", isTransient: false, e);
+                }
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
     /// <summary>A read that failed: not found (a missing file or folder), else a permanent storage error naming the file.</summary>
     private BackendException LoadFailure(FileType type, string name, Exception e) => e is FileNotFoundException or DirectoryNotFoundException
         ? new BackendNotFoundException(type, name, e)
