@@ -58,8 +58,8 @@ internal sealed class SimulatedDevice : IDisposable
     /// <summary>The bundle IDs the last restore was asked to reinstall (RestoreApplications.plist), empty when none.</summary>
     public IReadOnlyList<string> LastRestoreApplications { get; set; } = [];
 
-    /// <summary>The last backup image, reused while the phone is unchanged.</summary>
-    public Backup.BackupImageCache Images { get; } = new();
+    /// <summary>The backup slot: one backup at a time.</summary>
+    public Backup.BackupSlot BackupSlot { get; } = new();
 
     /// <summary>The TLS server certificate: self-signed SHA-256 over the device key.</summary>
     public X509Certificate2 TlsCertificate { get; }
@@ -91,7 +91,7 @@ internal sealed class SimulatedDevice : IDisposable
     public void Dispose()
     {
         TlsCertificate.Dispose();
-        Images.Dispose();
+        BackupSlot.Dispose();
         Identity.Key.Dispose();
     }
 

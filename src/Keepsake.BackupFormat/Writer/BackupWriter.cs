@@ -171,6 +171,44 @@ public sealed class BackupWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a regular file's row without writing its blob, for a writer whose blobs go elsewhere (a device that sends
+    /// each file as it reads it, or leaves alone a file the host already holds). <paramref name="size"/> is the content's
+    /// length. In an encrypted backup <paramref name="fileKey"/> (32 bytes) is required: the blob must be the content
+    /// encrypted with it, as <see cref="AddFile(string, string, Stream, BackupEntryMetadata?, ReadOnlySpan{byte})"/>
+    /// writes it with the same key.
+    /// </summary>
+    public BackupEntry AddFileEntry(string domain, string relativePath, long size, BackupEntryMetadata? metadata, ReadOnlySpan<byte> fileKey)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        Validate(domain, relativePath);
+        var protectionClass = metadata?.ProtectionClass ?? DefaultFileClass;
+        if (!IsEncrypted)
+        {
+            return AddRow(domain, relativePath, BackupEntryKind.File, null, metadata, size, null, protectionClass);
+        }
+
+        if (fileKey.Length != 32)
+        {
+            throw new ArgumentException("An encrypted backup's file row needs the 32-byte key its blob is encrypted with.", nameof(fileKey));
+        }
+
+        if (!_classKeys.TryGetValue(protectionClass, out var classKey))
+        {
+            throw new ArgumentOutOfRangeException(nameof(metadata), protectionClass, "Protection classes run from 1 to 11.");
+        }
+
+        var key = fileKey.ToArray();
+        try
+        {
+            return AddRow(domain, relativePath, BackupEntryKind.File, null, metadata, size, Prefixed(protectionClass, AesKeyWrap.Wrap(classKey, key)), protectionClass);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
     /// <summary>Writes Manifest.db, Manifest.plist, Info.plist and finally Status.plist (SnapshotState "finished").</summary>
     public void Complete()
     {

@@ -1,37 +1,70 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Keepsake.BackupFormat.Writer;
+using Keepsake.Device.Simulator.Phone;
 using Keepsake.Plist;
 using Keepsake.Primitives;
 
 namespace Keepsake.Device.Simulator.Backup;
 
 /// <summary>
-/// A complete Apple-format backup of the phone, made by Keepsake.BackupFormat's writer in a
-/// temporary folder on the device side: <c>xx/&lt;fileID&gt;</c> blobs, Manifest.db, Manifest.plist
-/// (with keybag when encrypted) and Status.plist. The conversation uploads from here only what the
-/// host lacks. Info.plist is the host's to write and is never sent.
+/// One backup run's Apple-format image, made file by file while the conversation uploads, as a phone
+/// does: the list of entries is known at once (names, sizes and times only), each file is read when
+/// its turn comes, and only what the host lacks is sent. A plain blob is the phone's file itself; an
+/// encrypted one is written to the device's scratch folder just before it is sent and deleted once
+/// the host has it, so scratch holds one upload batch at most. Manifest.db, Manifest.plist and
+/// Status.plist are written by Keepsake.BackupFormat's writer at the end. Info.plist is the host's
+/// to write and is never sent.
 /// </summary>
 internal sealed class BackupImage : IDisposable
 {
-    private BackupImage(string folder, IReadOnlyList<BackupImageFile> files, IReadOnlyList<string> manifestFiles, string finalStatusPath)
+    private readonly SimulatedDevice _device;
+    private readonly string _scratch;
+    private readonly string _folder;
+    private readonly BackupWriter _writer;
+    private readonly byte[]? _seed;
+    private readonly Dictionary<string, BackupImageFile> _files = new(StringComparer.Ordinal);
+    private bool _completed;
+
+    private BackupImage(SimulatedDevice device, string scratch, string folder, BackupWriter writer, byte[]? seed, IReadOnlyList<PhoneFile> entries, string? password)
     {
-        Folder = folder;
-        Files = files;
-        ManifestFiles = manifestFiles;
-        FinalStatusPath = finalStatusPath;
+        _device = device;
+        _scratch = scratch;
+        _folder = folder;
+        _writer = writer;
+        _seed = seed;
+        Entries = entries;
+        Password = password;
+        ManifestFiles = [Path.Combine(folder, "Manifest.db"), Path.Combine(folder, "Manifest.plist"), Path.Combine(folder, "Status.plist")];
+        FinalStatusPath = Path.Combine(scratch, "Status.final.plist");
     }
 
-    public string Folder { get; }
+    /// <summary>The phone's files and folders this backup holds, in the order they are read.</summary>
+    public IReadOnlyList<PhoneFile> Entries { get; }
 
-    public IReadOnlyList<BackupImageFile> Files { get; }
+    /// <summary>Every file added so far, by file ID.</summary>
+    public IReadOnlyCollection<BackupImageFile> Files => _files.Values;
 
-    /// <summary>Manifest.db, Manifest.plist and an intermediate Status.plist, uploaded after the blobs.</summary>
+    /// <summary>Manifest.db, Manifest.plist and an intermediate Status.plist (after <see cref="Complete"/>), uploaded after the blobs.</summary>
     public IReadOnlyList<string> ManifestFiles { get; }
 
     /// <summary>Status.plist with SnapshotState "finished", uploaded last.</summary>
     public string FinalStatusPath { get; }
 
-    public static BackupImage Build(SimulatedDevice device, string uuid, string? password, bool isFullBackup)
+    /// <summary>Whether the blobs are encrypted.</summary>
+    public bool IsEncrypted => Password is not null;
+
+    /// <summary>The password the image is encrypted with (null when plain).</summary>
+    public string? Password { get; }
+
+    /// <summary>SHA-256 of the keybag of an encrypted image (after <see cref="Complete"/>); another keybag means a full backup.</summary>
+    public string? KeybagDigest { get; private set; }
+
+    /// <summary>
+    /// Starts an image: lists the phone (without reading any file) and opens the manifest writer in a
+    /// fresh scratch folder. With a password and no keybag yet, this derives one (seconds at the iOS default).
+    /// </summary>
+    public static BackupImage Begin(SimulatedDevice device, string? password, bool isFullBackup)
     {
         var scratch = Path.Combine(device.Options.StateFolder, "scratch", "backup-" + Guid.NewGuid().ToString("N"));
         var folder = Path.Combine(scratch, "backup");
@@ -39,10 +72,7 @@ internal sealed class BackupImage : IDisposable
         {
             var identity = device.Identity;
             using var secret = password is null ? null : Secret.FromString(password);
-            var keybag = password is null ? null : device.State.BackupKeybag;
-            var seed = password is null ? null : device.State.FileKeySeed;
-            var files = new List<BackupImageFile>();
-            using (var writer = BackupWriter.Create(folder, new BackupWriterOptions
+            var writer = BackupWriter.Create(folder, new BackupWriterOptions
             {
                 Udid = identity.Udid,
                 DeviceName = identity.DeviceName,
@@ -54,67 +84,13 @@ internal sealed class BackupImage : IDisposable
                 DoubleProtectionIterations = device.Options.BackupKeyIterations,
                 Iterations = Math.Min(device.Options.BackupKeyIterations, 10_000),
                 IsFullBackup = isFullBackup,
-                Keybag = keybag,
-            }))
-            {
-                // With Messages in iCloud, iOS takes the message store out of backups (see MessagesInICloudSetting).
-                var leaveOutMessages = Phone.MessagesInICloudSetting.RemovesMessagesFromBackup(device.Phone);
-                foreach (var entry in device.Phone.Enumerate())
-                {
-                    if (leaveOutMessages && Phone.MessagesInICloudSetting.IsInMessageStore(entry))
-                    {
-                        continue;
-                    }
+                Keybag = password is null ? null : device.State.BackupKeybag,
+            });
 
-                    var metadata = new BackupEntryMetadata { LastModified = entry.Modified, LastStatusChange = entry.Modified, Birth = entry.Modified };
-                    if (entry.IsDirectory)
-                    {
-                        var row = writer.AddDirectory(entry.Domain, entry.RelativePath, metadata);
-                        files.Add(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, null, string.Empty));
-                        continue;
-                    }
-
-                    using (var content = File.OpenRead(entry.FullPath))
-                    {
-                        var sha1 = SHA1.HashData(content);
-                        content.Position = 0;
-                        var fileId = Keepsake.BackupFormat.BackupFileId.Compute(entry.Domain, entry.RelativePath);
-                        var fileKey = seed is null ? [] : FileKey(seed, fileId, sha1);
-                        try
-                        {
-                            var row = writer.AddFile(entry.Domain, entry.RelativePath, content, metadata, fileKey);
-                            files.Add(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, Path.Combine(folder, row.FileId[..2], row.FileId), Convert.ToHexStringLower(sha1)));
-                        }
-                        finally
-                        {
-                            CryptographicOperations.ZeroMemory(fileKey);
-                        }
-                    }
-                }
-
-                writer.Complete();
-            }
-
-            byte[]? keybagUsed = null;
-            if (password is not null)
-            {
-                // The device keeps its backup keybag for the next encrypted backup under this password.
-                keybagUsed = PlistReader.ReadFile(Path.Combine(folder, "Manifest.plist")).AsDictionary().GetData("BackupKeyBag");
-                if (keybag is null && keybagUsed is not null)
-                {
-                    device.State.BackupKeybag = keybagUsed;
-                }
-            }
-
-            var statusPath = Path.Combine(folder, "Status.plist");
-            var image = new BackupImage(scratch, files, [Path.Combine(folder, "Manifest.db"), Path.Combine(folder, "Manifest.plist"), statusPath], Path.Combine(scratch, "Status.final.plist"))
-            {
-                IsEncrypted = password is not null,
-                KeybagDigest = keybagUsed is null ? null : Convert.ToHexStringLower(SHA256.HashData(keybagUsed)),
-                Password = password,
-            };
-            image.Stamp(uuid, isFullBackup);
-            return image;
+            // With Messages in iCloud, iOS takes the message store out of backups (see MessagesInICloudSetting).
+            var leaveOutMessages = MessagesInICloudSetting.RemovesMessagesFromBackup(device.Phone);
+            var entries = device.Phone.Enumerate().Where(e => !(leaveOutMessages && MessagesInICloudSetting.IsInMessageStore(e))).ToList();
+            return new BackupImage(device, scratch, folder, writer, password is null ? null : device.State.FileKeySeed, entries, password);
         }
         catch
         {
@@ -123,14 +99,118 @@ internal sealed class BackupImage : IDisposable
         }
     }
 
-    /// <summary>Whether the blobs are encrypted.</summary>
-    public bool IsEncrypted { get; private init; }
+    /// <summary>
+    /// The bytes this run will send at most: every file that is new, or whose size or time differs from
+    /// the last run's (<paramref name="previousStamps"/>), plus an allowance for the manifests.
+    /// </summary>
+    public long EstimateUpload(PlistDictionary previousStamps)
+    {
+        long bytes = 0;
+        foreach (var entry in Entries.Where(e => !e.IsDirectory))
+        {
+            var fileId = Keepsake.BackupFormat.BackupFileId.Compute(entry.Domain, entry.RelativePath);
+            if (previousStamps.GetString(fileId) != Stamp(entry))
+            {
+                bytes += entry.Length + (IsEncrypted ? 16 : 0);
+            }
+        }
 
-    /// <summary>SHA-256 of the keybag of an encrypted image (recorded with each backup: another keybag means a full backup).</summary>
-    public string? KeybagDigest { get; private init; }
+        return bytes + (1024L * Entries.Count) + (64 * 1024);
+    }
 
-    /// <summary>The password the image was encrypted with (null when plain): the cache reuses an image only for the same one.</summary>
-    public string? Password { get; private init; }
+    /// <summary>
+    /// Adds one entry's manifest row. A file is read only when its size or time changed since the last
+    /// run; it is to be sent (<see cref="BackupImageFile.Send"/>) when its content did.
+    /// </summary>
+    public BackupImageFile Add(PhoneFile entry, PlistDictionary previousDigests, PlistDictionary previousStamps)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        var metadata = new BackupEntryMetadata { LastModified = entry.Modified, LastStatusChange = entry.Modified, Birth = entry.Modified };
+        if (entry.IsDirectory)
+        {
+            var row = _writer.AddDirectory(entry.Domain, entry.RelativePath, metadata);
+            return Remember(new BackupImageFile(row.FileId, entry.Domain, entry.RelativePath, null, string.Empty, string.Empty, Send: false));
+        }
+
+        var fileId = Keepsake.BackupFormat.BackupFileId.Compute(entry.Domain, entry.RelativePath);
+        var stamp = Stamp(entry);
+        var digest = previousStamps.GetString(fileId) == stamp && previousDigests.GetString(fileId) is { Length: 40 } known
+            ? known
+            : Sha1(entry.FullPath);
+        var send = previousDigests.GetString(fileId) != digest;
+        var fileKey = _seed is null ? [] : FileKey(_seed, fileId, Convert.FromHexString(digest));
+        try
+        {
+            if (!IsEncrypted || !send)
+            {
+                _writer.AddFileEntry(entry.Domain, entry.RelativePath, entry.Length, metadata, fileKey);
+                return Remember(new BackupImageFile(fileId, entry.Domain, entry.RelativePath, entry.FullPath, digest, stamp, send));
+            }
+
+            using var content = File.OpenRead(entry.FullPath);
+            var added = _writer.AddFile(entry.Domain, entry.RelativePath, content, metadata, fileKey);
+            return Remember(new BackupImageFile(fileId, entry.Domain, entry.RelativePath, Path.Combine(_folder, added.FileId[..2], added.FileId), digest, stamp, send) { IsScratch = true });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fileKey);
+        }
+    }
+
+    /// <summary>Deletes the scratch blobs of files the host now holds.</summary>
+    public static void Release(IEnumerable<BackupImageFile> sent)
+    {
+        foreach (var file in sent.Where(f => f.IsScratch))
+        {
+            File.Delete(file.BlobPath!);
+        }
+    }
+
+    /// <summary>Writes the manifests and the interim ("moving") and final ("finished") Status.plist; keeps a new keybag for the next encrypted run.</summary>
+    public void Complete(string uuid, bool isFullBackup)
+    {
+        _writer.Complete();
+        _writer.Dispose();
+        _completed = true;
+        if (IsEncrypted)
+        {
+            // The device keeps its backup keybag for the next encrypted backup under this password.
+            var keybagUsed = PlistReader.ReadFile(Path.Combine(_folder, "Manifest.plist")).AsDictionary().GetData("BackupKeyBag");
+            if (_device.State.BackupKeybag is null && keybagUsed is not null)
+            {
+                _device.State.BackupKeybag = keybagUsed;
+            }
+
+            KeybagDigest = keybagUsed is null ? null : Convert.ToHexStringLower(SHA256.HashData(keybagUsed));
+        }
+
+        // The device keeps one UUID per backup lineage so that the next incremental run recognises the host's folder.
+        var statusPath = ManifestFiles[^1];
+        var status = PlistReader.Read(File.ReadAllBytes(statusPath)).AsDictionary();
+        status["UUID"] = uuid;
+        status["IsFullBackup"] = isFullBackup;
+        status["Date"] = DateTimeOffset.UtcNow;
+        status["SnapshotState"] = "finished";
+        File.WriteAllBytes(FinalStatusPath, PlistWriter.ToBinary(status));
+        status["SnapshotState"] = "moving";
+        File.WriteAllBytes(statusPath, PlistWriter.ToBinary(status));
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        TryDelete(_scratch);
+    }
+
+    /// <summary>What tells an unchanged file without reading it: its size and last write time.</summary>
+    private static string Stamp(PhoneFile entry) =>
+        string.Create(CultureInfo.InvariantCulture, $"{entry.Length}:{entry.Modified.UtcTicks}");
+
+    private static string Sha1(string path)
+    {
+        using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA1.HashData(content));
+    }
 
     /// <summary>
     /// The per-file key of an encrypted backup: HMAC-SHA256 under the device's seed of the file ID and the content's
@@ -144,24 +224,11 @@ internal sealed class BackupImage : IDisposable
         return HMACSHA256.HashData(seed, message);
     }
 
-    /// <summary>
-    /// Writes the interim ("moving") and final ("finished") Status.plist for one backup run. The device keeps
-    /// one UUID per backup lineage so that the next incremental run recognises the host's folder.
-    /// </summary>
-    public void Stamp(string uuid, bool isFullBackup)
+    private BackupImageFile Remember(BackupImageFile file)
     {
-        var statusPath = ManifestFiles[^1];
-        var status = PlistReader.Read(File.ReadAllBytes(statusPath)).AsDictionary();
-        status["UUID"] = uuid;
-        status["IsFullBackup"] = isFullBackup;
-        status["Date"] = DateTimeOffset.UtcNow;
-        status["SnapshotState"] = "finished";
-        File.WriteAllBytes(FinalStatusPath, PlistWriter.ToBinary(status));
-        status["SnapshotState"] = "moving";
-        File.WriteAllBytes(statusPath, PlistWriter.ToBinary(status));
+        _files[file.FileId] = file;
+        return file;
     }
-
-    public void Dispose() => TryDelete(Folder);
 
     private static void TryDelete(string folder)
     {
@@ -174,7 +241,7 @@ internal sealed class BackupImage : IDisposable
         }
         catch (IOException)
         {
-            // A temp folder left behind is harmless.
+            // A scratch folder left behind is harmless: it is the device's own.
         }
     }
 }

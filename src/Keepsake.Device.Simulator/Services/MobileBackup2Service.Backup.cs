@@ -12,7 +12,7 @@ internal sealed partial class MobileBackup2Service
 {
     private async Task<PlistDictionary> BackupAsync(DeviceLinkChannel channel, System.Net.Sockets.Socket? socket, PlistDictionary body, CancellationToken cancellationToken)
     {
-        using var slot = await device.Images.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using var slot = await device.BackupSlot.EnterAsync(cancellationToken).ConfigureAwait(false);
         var udid = device.Identity.Udid;
         var forceFull = body.GetDictionary("Options")?.GetBoolean("ForceFullBackup") == true;
 
@@ -48,14 +48,13 @@ internal sealed partial class MobileBackup2Service
         }
 
         var uuid = previous is not null ? previousUuid! : Guid.NewGuid().ToString("D").ToUpperInvariant();
-        var image = device.Images.Get(device, uuid, password, isFullBackup: previous is null);
+        var isFullBackup = previous is null;
 
-        // 2. Decide what to send.
+        // 2. List the phone (names, sizes, times: no file is read yet) and ask for room for what may have changed.
+        using var image = Backup.BackupImage.Begin(device, password, isFullBackup);
         var previousFiles = previous?.GetDictionary("Files") ?? new PlistDictionary();
-        var changed = image.Files.Where(f => f.BlobPath is not null && !(previousFiles.GetString(f.FileId) is { } digest && digest == f.ContentDigest)).ToList();
-        var present = image.Files.Where(f => f.BlobPath is not null).Select(f => f.FileId).ToHashSet(StringComparer.Ordinal);
-        var removed = previousFiles.Keys.Where(id => !present.Contains(id)).ToList();
-        var needed = changed.Sum(f => new FileInfo(f.BlobPath!).Length) + image.ManifestFiles.Sum(f => new FileInfo(f).Length);
+        var previousStamps = previous?.GetDictionary("Stamps") ?? new PlistDictionary();
+        var needed = image.EstimateUpload(previousStamps);
 
         var (_, free) = await AskAsync(channel, [DeviceLinkMessageNames.GetFreeDiskSpace], cancellationToken).ConfigureAwait(false);
         if (free is PlistInteger freeBytes && freeBytes.Value < needed)
@@ -65,22 +64,61 @@ internal sealed partial class MobileBackup2Service
 
         await AskAsync(channel, [DeviceLinkMessageNames.ContentsOfDirectory, udid], cancellationToken).ConfigureAwait(false);
 
-        // 3. Upload into the snapshot.
+        // 3. Read the phone file by file and upload what changed into the snapshot, a batch at a time.
         var snapshot = udid + "/Snapshot";
         await CreateDirectoryAsync(channel, snapshot, cancellationToken).ConfigureAwait(false);
-        var prefixes = changed.Select(f => f.FileId[..2]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        foreach (var prefix in prefixes)
-        {
-            await CreateDirectoryAsync(channel, $"{snapshot}/{prefix}", cancellationToken).ConfigureAwait(false);
-            await CreateDirectoryAsync(channel, $"{udid}/{prefix}", cancellationToken).ConfigureAwait(false);
-        }
-
         long sentBytes = 0;
         var total = Math.Max(1, needed);
         double Progress() => Math.Min(99.0, 100.0 * sentBytes / total);
-        var uploads = changed.Select(f => (f.Domain + "/" + f.RelativePath, $"{snapshot}/{f.FileId[..2]}/{f.FileId}", f.BlobPath!)).ToList();
-        uploads.AddRange(image.ManifestFiles.Select(m => ("/var/mobile/Library/MobileBackup/" + Path.GetFileName(m), $"{snapshot}/{Path.GetFileName(m)}", m)));
-        var code = await UploadAsync(channel, socket, uploads, Progress, n => sentBytes += n, cancellationToken).ConfigureAwait(false);
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        var sent = new List<Backup.BackupImageFile>();
+        var batch = new List<Backup.BackupImageFile>();
+        long batchBytes = 0;
+        async Task<long> FlushAsync()
+        {
+            foreach (var prefix in batch.Select(f => f.FileId[..2]).Where(prefixes.Add).Order(StringComparer.Ordinal))
+            {
+                await CreateDirectoryAsync(channel, $"{snapshot}/{prefix}", cancellationToken).ConfigureAwait(false);
+                await CreateDirectoryAsync(channel, $"{udid}/{prefix}", cancellationToken).ConfigureAwait(false);
+            }
+
+            var uploads = batch.Select(f => (f.Domain + "/" + f.RelativePath, $"{snapshot}/{f.FileId[..2]}/{f.FileId}", f.BlobPath!)).ToList();
+            var result = await UploadAsync(channel, socket, uploads, Progress, n => sentBytes += n, cancellationToken).ConfigureAwait(false);
+            Backup.BackupImage.Release(batch);
+            sent.AddRange(batch);
+            batch.Clear();
+            batchBytes = 0;
+            return result;
+        }
+
+        long code = 0;
+        foreach (var entry in image.Entries)
+        {
+            var file = image.Add(entry, previousFiles, previousStamps);
+            if (!file.Send)
+            {
+                continue;
+            }
+
+            batch.Add(file);
+            batchBytes += entry.Length;
+            if ((batch.Count >= UploadBatchFiles || batchBytes >= UploadBatchBytes) && (code = await FlushAsync().ConfigureAwait(false)) != 0)
+            {
+                break;
+            }
+        }
+
+        if (code == 0 && batch.Count > 0)
+        {
+            code = await FlushAsync().ConfigureAwait(false);
+        }
+
+        if (code == 0)
+        {
+            image.Complete(uuid, isFullBackup);
+            code = await UploadAsync(channel, socket, [.. image.ManifestFiles.Select(m => ("/var/mobile/Library/MobileBackup/" + Path.GetFileName(m), $"{snapshot}/{Path.GetFileName(m)}", m))], Progress, n => sentBytes += n, cancellationToken).ConfigureAwait(false);
+        }
+
         if (code != 0)
         {
             return Error(104, $"The computer could not store the backup files (error {code})");
@@ -88,7 +126,7 @@ internal sealed partial class MobileBackup2Service
 
         // 4. Move into place, drop deleted files and the snapshot, then finish.
         var moves = new PlistDictionary();
-        foreach (var file in changed)
+        foreach (var file in sent)
         {
             moves[$"{snapshot}/{file.FileId[..2]}/{file.FileId}"] = $"{udid}/{file.FileId[..2]}/{file.FileId}";
         }
@@ -104,6 +142,9 @@ internal sealed partial class MobileBackup2Service
             return Error(104, $"The computer could not move the snapshot into place (error {code})");
         }
 
+        var files = image.Files.Where(f => f.BlobPath is not null).ToList();
+        var present = files.Select(f => f.FileId).ToHashSet(StringComparer.Ordinal);
+        var removed = previousFiles.Keys.Where(id => !present.Contains(id)).ToList();
         var removals = new PlistArray([.. removed.Select(id => (PlistNode)$"{udid}/{id[..2]}/{id}"), snapshot]);
         await AskAsync(channel, [DeviceLinkMessageNames.RemoveItems, removals, new PlistDictionary(), Progress()], cancellationToken).ConfigureAwait(false);
         code = await UploadAsync(channel, socket, [("/var/mobile/Library/MobileBackup/Status.plist", udid + "/Status.plist", image.FinalStatusPath)], () => 100.0, _ => { }, cancellationToken).ConfigureAwait(false);
@@ -116,16 +157,19 @@ internal sealed partial class MobileBackup2Service
         {
             ["Encrypted"] = password is not null,
             ["Files"] = new PlistDictionary(),
+            ["Stamps"] = new PlistDictionary(),
         };
         if (image.KeybagDigest is { } digest)
         {
             record["KeybagDigest"] = digest;
         }
 
-        var files = record.GetDictionary("Files")!;
-        foreach (var file in image.Files.Where(f => f.BlobPath is not null))
+        var digests = record.GetDictionary("Files")!;
+        var stamps = record.GetDictionary("Stamps")!;
+        foreach (var file in files)
         {
-            files[file.FileId] = file.ContentDigest;
+            digests[file.FileId] = file.ContentDigest;
+            stamps[file.FileId] = file.Stamp;
         }
 
         device.State.SaveBackupRecord(uuid, record);

@@ -23,11 +23,21 @@ public sealed class MobileBackup2ClientTests
         var ourFiles = Files(Path.Combine(ours, udid));
         theirFiles.Remove("Info.plist");
         Assert.Equal(theirFiles.Keys.Order(StringComparer.Ordinal), ourFiles.Keys.Order(StringComparer.Ordinal));
-        // Every file the phone sent is byte-identical (blobs, Manifest.db, Manifest.plist); Status.plist too but for
-        // the two fields that name each backup run (its UUID and date).
-        foreach (var (name, path) in theirFiles.Where(f => f.Key != "Status.plist"))
+        // Every file the phone sent is byte-identical (blobs, Manifest.db); Status.plist and Manifest.plist too but for
+        // the fields that belong to each backup run: its UUID and date, and the keybag a plain backup makes anew each
+        // time (its keys are wrapped under a random secret that is thrown away).
+        foreach (var (name, path) in theirFiles.Where(f => f.Key is not "Status.plist" and not "Manifest.plist"))
         {
             Assert.True(File.ReadAllBytes(path).AsSpan().SequenceEqual(File.ReadAllBytes(ourFiles[name])), $"{name} differs");
+        }
+
+        var theirManifest = Keepsake.Plist.PlistReader.ReadFile(theirFiles["Manifest.plist"]).AsDictionary();
+        var ourManifest = Keepsake.Plist.PlistReader.ReadFile(ourFiles["Manifest.plist"]).AsDictionary();
+        Assert.Equal(theirManifest.Keys.Order(StringComparer.Ordinal), ourManifest.Keys.Order(StringComparer.Ordinal));
+        Assert.False(theirManifest.GetBoolean("IsEncrypted") ?? false);
+        foreach (var key in theirManifest.Keys.Where(k => k is not "Date" and not "BackupKeyBag"))
+        {
+            Assert.Equal(theirManifest[key], ourManifest[key]);
         }
 
         var theirStatus = Keepsake.Plist.PlistReader.ReadFile(theirFiles["Status.plist"]).AsDictionary();
