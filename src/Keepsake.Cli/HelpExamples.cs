@@ -8,12 +8,12 @@ internal static class HelpExamples
 {
     public static readonly IReadOnlyDictionary<string, string[]> ByCommand = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["backup"] = ["keepsake backup", "keepsake backup --udid 00008030-001A2B3C4D5E6F70 --full", "keepsake backup --wifi 192.168.1.23"],
+        ["backup"] = ["keepsake backup", "keepsake backup --udid 00008030-001A2B3C4D5E6F70 --full", "keepsake backup --wifi 192.168.1.23 --mirror ~/MobileSync/Backup"],
         ["verify"] = ["keepsake verify latest", "keepsake verify 4f2a9c1e"],
         ["encryption"] = ["keepsake encryption status", "keepsake encryption on --password-file ~/.config/keepsake/phone-password", "keepsake encryption change"],
         ["devices"] = ["keepsake devices", "keepsake devices --json"],
         ["pair"] = ["keepsake pair", "keepsake pair --udid 00008030-001A2B3C4D5E6F70"],
-        ["simulator"] = ["keepsake simulator", "keepsake simulator --listen 127.0.0.1:27015", "keepsake simulator --wifi 127.0.0.1:62078"],
+        ["simulator"] = ["keepsake simulator", "keepsake simulator --phone-size 4GiB --phone-chat-messages 100000 --phone-photos 10000", "keepsake simulator --wifi 127.0.0.2"],
         ["backups"] = ["keepsake backups", "keepsake backups /media/usb/MobileSync/Backup --json"],
         ["info"] = ["keepsake info latest", "keepsake info ~/Library/Application\\ Support/MobileSync/Backup/00008030-001A2B3C4D5E6F70 --json"],
         ["ls"] = ["keepsake ls latest", "keepsake ls latest --domain HomeDomain Library/SMS", "keepsake ls ./backup --json"],

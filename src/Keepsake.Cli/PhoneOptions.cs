@@ -19,8 +19,20 @@ internal static class PhoneOptions
         HelpName = "N",
     };
 
-    /// <summary>The profile the options describe (the default phone when neither is given).</summary>
-    public static PhoneProfile Profile(string? size, int? seed)
+    public static Option<int?> ChatMessages() => new("--phone-chat-messages")
+    {
+        Description = "Simulated iPhone: one conversation of the generated phone holds N messages more (e.g. 100000, for speed tests; at most 10000000).",
+        HelpName = "N",
+    };
+
+    public static Option<int?> Photos() => new("--phone-photos")
+    {
+        Description = "Simulated iPhone: the generated phone's camera roll holds N photos and videos (8 to 1000000; default: about one per 2 MiB of its size).",
+        HelpName = "N",
+    };
+
+    /// <summary>The profile the options describe (the default phone when none is given).</summary>
+    public static PhoneProfile Profile(string? size, int? seed, int? chatMessages = null, int? photos = null)
     {
         var bytes = size is null ? PhoneProfile.DefaultSize : ParseSize(size);
         if (bytes < PhoneProfile.MinimumSize || bytes > PhoneProfile.MaximumSize)
@@ -28,7 +40,17 @@ internal static class PhoneOptions
             throw new UsageException($"--phone-size must be between 8MiB and 1TiB, not '{size}'.");
         }
 
-        return new PhoneProfile(seed ?? 1, bytes);
+        if (chatMessages is < 0 or > 10_000_000)
+        {
+            throw new UsageException($"--phone-chat-messages takes 0 to 10000000 messages, not {chatMessages}.");
+        }
+
+        if (photos is < 8 or > 1_000_000)
+        {
+            throw new UsageException($"--phone-photos takes 8 to 1000000 photos and videos, not {photos}.");
+        }
+
+        return new PhoneProfile(seed ?? 1, bytes) { LargestConversation = chatMessages, Photos = photos };
     }
 
     /// <summary>Bytes from "50MB", "2GiB", "512MiB", "1.5GB" or a plain number of bytes (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024).</summary>

@@ -149,6 +149,40 @@ public sealed class DeviceRecoveryTests
         Assert.NotEqual(Tree(firstPhone), Tree(secondPhone));
     }
 
+    [Fact]
+    public async Task Backup_WithMirror_PlainCopyEqualsEachSnapshotAndUnchangedFilesAreNotWrittenAgain()
+    {
+        await using var phone = await SimulatedPhoneHome.StartAsync(folder =>
+        {
+            BuiltInPhone.Generate(folder);
+            BuiltInPhone.Write(folder, "HomeDomain", "Library/Notes/notes.txt", "first\n"u8.ToArray());
+        });
+        var mirror = phone.Home.Combine("mirror");
+        var first = phone.Run("backup", "--mirror", mirror).EnsureSuccess("backup --mirror");
+        var copy = Path.Combine(mirror, phone.Simulator.Udid);
+        AssertBackupHoldsPhone(phone.Phone, copy);
+        Assert.Contains("plain copy (--mirror) now equals snapshot", first.StandardOutput, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(copy));
+        }
+
+        BuiltInPhone.Write(phone.Phone, "HomeDomain", "Library/Notes/notes.txt", "second, longer\n"u8.ToArray());
+        File.Delete(Path.Combine(phone.Phone, "CameraRollDomain", "Media", "DCIM", "100APPLE", "IMG_0001.PNG"));
+        var second = phone.Run("backup", "--mirror", mirror).EnsureSuccess("second backup --mirror");
+
+        AssertBackupHoldsPhone(phone.Phone, copy);
+        var latest = Snapshots(phone)[^1].GetProperty("id").GetString()!;
+        Assert.Equal(latest, File.ReadAllText(Path.Combine(mirror, "." + phone.Simulator.Udid + ".keepsake-mirror")).Trim());
+        Assert.Equal(["." + phone.Simulator.Udid + ".keepsake-mirror", phone.Simulator.Udid], Directory.EnumerateFileSystemEntries(mirror).Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray());
+
+        // Only the changed note and the files every run rewrites (Manifest.db, Manifest.plist, Status.plist, Info.plist) come from the vault again.
+        var counts = System.Text.RegularExpressions.Regex.Match(second.StandardOutput, @"\((\d+) files unchanged, (\d+) written\)");
+        Assert.True(counts.Success, second.StandardOutput);
+        Assert.True(int.Parse(counts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 7, second.StandardOutput);
+        Assert.InRange(int.Parse(counts.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 5);
+    }
+
     [ToolFact("idevicebackup2", "idevicepair")]
     public async Task RestoreToFolder_ThenIdevicebackup2Restore_PhoneGetsTheSnapshotBack() => await RestoreThroughIdevicebackup2Async(encrypted: false);
 

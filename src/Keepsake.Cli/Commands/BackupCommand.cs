@@ -5,9 +5,10 @@ using Keepsake.Primitives;
 namespace Keepsake.Cli.Commands;
 
 /// <summary>
-/// <c>keepsake backup [--udid U] [--wifi ADDRESS] [--simulator] [--full]</c>: back up each connected
-/// iPhone into the vault. The phone sends only what changed since its working copy; the copy
-/// becomes a new snapshot. A progress bar while it runs (plain lines when the output is not a
+/// <c>keepsake backup [--udid U] [--wifi ADDRESS] [--simulator] [--full] [--mirror DIR]</c>: back up each
+/// connected iPhone into the vault. The phone sends only what changed since its latest snapshot, straight
+/// into the vault; that becomes a new snapshot. With <c>--mirror</c> (opt-in) a plain Apple-layout copy
+/// of the new snapshot is kept in DIR. A progress bar while it runs (plain lines when the output is not a
 /// terminal), then a summary: what changed since the last snapshot, new data stored, duration.
 /// </summary>
 internal static class BackupCommand
@@ -19,6 +20,13 @@ internal static class BackupCommand
         var simulator = new Option<bool>("--simulator") { Description = "Back up the built-in simulated iPhone (no phone needed)." };
         var phoneSize = PhoneOptions.Size();
         var seed = PhoneOptions.Seed();
+        var chatMessages = PhoneOptions.ChatMessages();
+        var photos = PhoneOptions.Photos();
+        var mirror = new Option<string?>("--mirror")
+        {
+            Description = "Opt-in: also keep a plain copy of each phone's latest snapshot in Apple's layout in DIR/<UDID> (for Finder, iTunes or idevicebackup2), remade from the vault after each backup. It takes as much disk as the phone and is as readable as the phone's backup is (not encrypted unless the phone encrypts its backups). Off by default.",
+            HelpName = "DIR",
+        };
         var full = new Option<bool>("--full") { Description = "Ask the phone for a full backup even when it could send only the changes." };
         var passwordFile = CommonOptions.VaultPasswordFile();
         var backupPasswordFile = new Option<FileInfo?>("--backup-password-file")
@@ -28,18 +36,18 @@ internal static class BackupCommand
         };
         var command = new Command("backup", "Back up connected iPhones into the vault (created if needed), keeping every earlier snapshot.")
         {
-            udid, wifi, simulator, phoneSize, seed, full, passwordFile, backupPasswordFile,
+            udid, wifi, simulator, phoneSize, seed, chatMessages, photos, full, mirror, passwordFile, backupPasswordFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             await using var devices = new DeviceAccess();
-            if (!parse.GetValue(simulator) && (parse.GetValue(phoneSize) is not null || parse.GetValue(seed) is not null))
+            if (!parse.GetValue(simulator) && (parse.GetValue(phoneSize) is not null || parse.GetValue(seed) is not null || parse.GetValue(chatMessages) is not null || parse.GetValue(photos) is not null))
             {
-                throw new UsageException("--phone-size and --seed choose the simulated iPhone: use them with --simulator.");
+                throw new UsageException("--phone-size, --seed, --phone-chat-messages and --phone-photos choose the simulated iPhone: use them with --simulator.");
             }
 
-            var phone = PhoneOptions.Profile(parse.GetValue(phoneSize), parse.GetValue(seed));
+            var phone = PhoneOptions.Profile(parse.GetValue(phoneSize), parse.GetValue(seed), parse.GetValue(chatMessages), parse.GetValue(photos));
             var connectors = await devices.ConnectAsync(parse.GetValue(udid), parse.GetValue(wifi), parse.GetValue(simulator), cancellationToken, phone);
             using var repository = await vault.OpenOrCreateAsync(Console.Out, cancellationToken);
             using var backupPassword = BackupPassword(parse.GetValue(backupPasswordFile));
@@ -51,6 +59,11 @@ internal static class BackupCommand
                     ? await DeviceBackupJob.RunAsync(connector, repository, options, new PlainBackupProgress(Console.Out), cancellationToken)
                     : await LiveBackupProgress.RunAsync(progress => DeviceBackupJob.RunAsync(connector, repository, options, progress, cancellationToken));
                 PrintSummary(result);
+                if (parse.GetValue(mirror) is { } mirrorRoot)
+                {
+                    var (folder, restored, reused) = await BackupMirror.UpdateAsync(repository, result.Snapshot, mirrorRoot, cancellationToken);
+                    Console.WriteLine($"  plain copy (--mirror) now equals snapshot {result.Snapshot.ShortId}: {folder} ({reused} files unchanged, {restored.Files} written)");
+                }
             }
 
             return ExitCodes.Success;

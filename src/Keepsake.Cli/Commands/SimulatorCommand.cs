@@ -17,16 +17,18 @@ internal static class SimulatorCommand
         messagesInICloud.AcceptOnlyFromAmong("on", "off");
         var phoneSize = PhoneOptions.Size();
         var seed = PhoneOptions.Seed();
+        var chatMessages = PhoneOptions.ChatMessages();
+        var photos = PhoneOptions.Photos();
         var advance = new Option<int?>("--advance") { Description = "Change the stored generated phone (the one 'keepsake backup --simulator' and this command serve, by seed and size) as DAYS of use would: new and deleted messages and photos, a contact edited, an app removed; then exit.", HelpName = "DAYS" };
         var command = new Command("simulator", "Run the simulated iPhone until stopped (Ctrl+C). It first prints the USBMUXD_SOCKET_ADDRESS=... line that Keepsake and libimobiledevice tools use to reach it.")
         {
-            listen, phone, state, wifi, messagesInICloud, phoneSize, seed, advance,
+            listen, phone, state, wifi, messagesInICloud, phoneSize, seed, chatMessages, photos, advance,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var stateFolder = parse.GetValue(state) ?? Path.Combine(DeviceAccess.DataFolder(), "simulator");
             Directory.CreateDirectory(stateFolder);
-            var profile = PhoneOptions.Profile(parse.GetValue(phoneSize), parse.GetValue(seed));
+            var profile = PhoneOptions.Profile(parse.GetValue(phoneSize), parse.GetValue(seed), parse.GetValue(chatMessages), parse.GetValue(photos));
             if (parse.GetValue(advance) is { } days)
             {
                 if (days < 1 || days > PhonePlan.MaximumAdvanceDays)
