@@ -89,7 +89,11 @@ public sealed partial class SimulatedPhoneExportTests
         foreach (var format in new[] { "csv", "json", "html" })
         {
             Assert.Equal(plan.Calls.Count, Export(home, env, "calls", format).Counts["calls"]);
-            Assert.Equal(plan.Voicemails.Count, Export(home, env, "voicemail", format).Counts["voicemails"]);
+            var voicemail = Export(home, env, "voicemail", format).Counts;
+            Assert.Equal(plan.Voicemails.Count, voicemail["voicemails"]);
+            Assert.Equal(plan.Voicemails.Count, voicemail["audioCopied"]);
+            // Each AMR voicemail gets a playable copy when ffmpeg is there to make it.
+            Assert.Equal(ExternalTool.Find("ffmpeg") is null ? 0 : plan.Voicemails.Count, voicemail["audioConverted"]);
             var safari = Export(home, env, "safari", format).Counts;
             Assert.Equal(plan.Visits.Count, safari["visits"]);
             Assert.Equal(plan.Bookmarks.Count, safari["bookmarks"]);
@@ -135,6 +139,16 @@ public sealed partial class SimulatedPhoneExportTests
                 var text = File.ReadAllText(file);
                 Assert.All(note.Body.Split('\n'), line => Assert.Contains(format == "html" ? System.Net.WebUtility.HtmlEncode(line) : line, text, StringComparison.Ordinal));
             }
+        }
+
+        // The storage report names each app as the phone does (installation_proxy's iTunesMetadata, kept in Info.plist).
+        var storage = KeepsakeProcess.Run(["storage", "latest", "--json"], env, TimeSpan.FromMinutes(2)).EnsureSuccess("keepsake storage latest --json");
+        using (var report = JsonDocument.Parse(storage.StandardOutput))
+        {
+            var apps = report.RootElement.EnumerateArray().Where(e => e.GetProperty("section").GetString() == "app")
+                .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("detail").GetString(), StringComparer.Ordinal);
+            Assert.NotEmpty(plan.Apps);
+            Assert.All(plan.Apps, app => Assert.Equal(app.DisplayName, apps[app.BundleId]));
         }
 
         var (calendar, calendarFolder) = Export(home, env, "calendar", "ics");

@@ -10,7 +10,9 @@ namespace Keepsake.Device.Simulator.Services;
 /// com.apple.mobile.installation_proxy: Browse lists the phone's apps (one per <c>AppDomain-</c> folder) with the
 /// attributes asked for, in batches (<c>Status: BrowsingApplications</c>, <c>CurrentList</c>) and then
 /// <c>Status: Complete</c>. The App Store blobs are stand-ins: <c>ApplicationSINF</c> is a digest of the bundle ID
-/// and <c>iTunesMetadata</c> a small binary plist naming the app. Other commands answer <c>UnknownCommand</c>.
+/// and <c>iTunesMetadata</c> a small binary plist naming the app. An app's name is the <c>CFBundleDisplayName</c>
+/// its preferences hold (the generated phone writes the plan's name there), else the bundle ID's last part.
+/// Other commands answer <c>UnknownCommand</c>.
 /// </summary>
 internal sealed class InstallationProxyService(PhoneContents phone) : IDeviceService
 {
@@ -32,7 +34,7 @@ internal sealed class InstallationProxyService(PhoneContents phone) : IDeviceSer
             var options = request.GetDictionary("ClientOptions");
             var type = options?.GetString("ApplicationType") ?? "Any";
             var wanted = options?.GetArray("ReturnAttributes")?.OfType<PlistString>().Select(s => s.Value).ToHashSet(StringComparer.Ordinal);
-            var apps = type is "User" or "Any" ? phone.InstalledApps().Select(id => Describe(id, wanted)).ToList() : [];
+            var apps = type is "User" or "Any" ? phone.InstalledApps().Select(id => Describe(id, DisplayName(id), wanted)).ToList() : [];
             for (var index = 0; index < apps.Count; index += BatchSize)
             {
                 var batch = apps.Skip(index).Take(BatchSize).ToList();
@@ -51,9 +53,27 @@ internal sealed class InstallationProxyService(PhoneContents phone) : IDeviceSer
         }
     }
 
-    private static PlistDictionary Describe(string bundleId, HashSet<string>? wanted)
+    /// <summary>The app's name from <c>AppDomain-&lt;id&gt;/Library/Preferences/&lt;id&gt;.plist</c>, else the bundle ID's last part.</summary>
+    private string DisplayName(string bundleId)
     {
-        var name = bundleId[(bundleId.LastIndexOf('.') + 1)..];
+        try
+        {
+            var preferences = phone.Resolve("AppDomain-" + bundleId, $"Library/Preferences/{bundleId}.plist");
+            if (File.Exists(preferences) && PlistReader.ReadFile(preferences) is PlistDictionary d && d.GetString("CFBundleDisplayName") is { Length: > 0 } name)
+            {
+                return name;
+            }
+        }
+        catch (Exception e) when (e is PlistFormatException or IOException or InvalidCastException or Keepsake.Primitives.PathEscapeException)
+        {
+            // An unreadable preferences file: the app keeps its short name.
+        }
+
+        return bundleId[(bundleId.LastIndexOf('.') + 1)..];
+    }
+
+    private static PlistDictionary Describe(string bundleId, string name, HashSet<string>? wanted)
+    {
         var all = new PlistDictionary
         {
             ["ApplicationType"] = "User",

@@ -1,5 +1,6 @@
 using Keepsake.BackupFormat;
 using Keepsake.Export.Messages;
+using Keepsake.Plist;
 
 namespace Keepsake.Export.Storage;
 
@@ -63,13 +64,42 @@ public sealed class StorageReport
         return new StorageReport
         {
             ByDomain = Sorted(domains),
-            ByApp = Sorted(apps),
+            ByApp = Named(Sorted(apps), source),
             LargestFiles = Drain(largest),
             LargestAttachments = await LargestAttachmentsAsync(source, top, cancellationToken).ConfigureAwait(false),
             LargestVideos = Drain(videos),
             TotalBytes = total,
             TotalFiles = files,
         };
+    }
+
+    /// <summary>
+    /// App lines with the app's name as their detail: the <c>itemName</c> of its <c>iTunesMetadata</c> in Info.plist's
+    /// <c>Applications</c> (written by Finder, idevicebackup2 and Keepsake for App Store apps).
+    /// </summary>
+    private static List<StorageItem> Named(IReadOnlyList<StorageItem> apps, IBackupFileSource source)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (source.Properties.InfoPlist?.GetDictionary("Applications") is { } applications)
+        {
+            foreach (var (bundleId, node) in applications)
+            {
+                try
+                {
+                    if (node is PlistDictionary app && app.GetData("iTunesMetadata") is { } metadata
+                        && PlistReader.Read(metadata) is PlistDictionary store && store.GetString("itemName") is { Length: > 0 } name)
+                    {
+                        names[bundleId] = name;
+                    }
+                }
+                catch (Exception e) when (e is PlistFormatException or InvalidCastException)
+                {
+                    // A damaged entry: that app is shown by its bundle id alone.
+                }
+            }
+        }
+
+        return [.. apps.Select(a => names.TryGetValue(a.Name, out var name) ? a with { Detail = name } : a)];
     }
 
     /// <summary>The app bundle id of an app domain (<c>AppDomain-com.example.App</c> → <c>com.example.App</c>), or null.</summary>
