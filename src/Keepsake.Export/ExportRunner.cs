@@ -352,8 +352,8 @@ public static class ExportRunner
 
     private static async Task<ExportResult> ExportVoicemailAsync(DatabaseFile voicemail, IBackupFileSource? source, ContactNames names, string destination, ExportOptions options, CancellationToken cancellationToken)
     {
-        var (count, audio) = await new VoicemailExporter(voicemail, source, names).ExportAsync(destination, TableFormatOf(options.Format, ExportKind.Voicemail), options.TimeZone, cancellationToken).ConfigureAwait(false);
-        return new ExportResult(ExportKind.Voicemail, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["voicemails"] = count, ["audioCopied"] = audio });
+        var (count, audio, playable) = await new VoicemailExporter(voicemail, source, names).ExportAsync(destination, TableFormatOf(options.Format, ExportKind.Voicemail), options.TimeZone, cancellationToken).ConfigureAwait(false);
+        return new ExportResult(ExportKind.Voicemail, destination, new Dictionary<string, long>(StringComparer.Ordinal) { ["voicemails"] = count, ["audioCopied"] = audio, ["audioConverted"] = playable });
     }
 
     /// <summary>

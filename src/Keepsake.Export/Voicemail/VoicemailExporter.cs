@@ -11,7 +11,8 @@ namespace Keepsake.Export.Voicemail;
 /// Exports visual voicemail: a table (<c>voicemail.csv/json/html</c>) with sender, name, date
 /// (Unix seconds), duration, trashed state and transcript, plus the audio files
 /// (<c>Library/Voicemail/&lt;ROWID&gt;.amr</c>) copied as <c>voicemail/&lt;date&gt; &lt;sender&gt;.amr</c>
-/// when a backup is given. See docs/design/exporters.md, "Voicemail".
+/// when a backup is given, each with a playable <c>.m4a</c> copy beside it when ffmpeg is on the PATH
+/// (<see cref="VoicemailAudio"/>). See docs/design/exporters.md, "Voicemail".
 /// </summary>
 public sealed class VoicemailExporter
 {
@@ -19,7 +20,7 @@ public sealed class VoicemailExporter
 
     public const string Path = "Library/Voicemail/voicemail.db";
 
-    private static readonly string[] Columns = ["id", "date", "sender", "name", "callback_number", "receiver", "duration_seconds", "trashed", "trashed_date", "transcript", "audio_file", "missing_reason"];
+    private static readonly string[] Columns = ["id", "date", "sender", "name", "callback_number", "receiver", "duration_seconds", "trashed", "trashed_date", "transcript", "audio_file", "missing_reason", "playable_audio_file", "playable_note"];
 
     private readonly DatabaseFile _database;
     private readonly IBackupFileSource? _source;
@@ -37,8 +38,8 @@ public sealed class VoicemailExporter
         }
     }
 
-    /// <summary>Writes the table and audio files; returns (voicemails, audio files copied).</summary>
-    public async Task<(long Voicemails, int AudioCopied)> ExportAsync(string destination, TableFormat format, TimeZoneInfo? zone = null, CancellationToken cancellationToken = default)
+    /// <summary>Writes the table and audio files; returns (voicemails, audio files copied, playable copies made).</summary>
+    public async Task<(long Voicemails, int AudioCopied, int AudioConverted)> ExportAsync(string destination, TableFormat format, TimeZoneInfo? zone = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         zone ??= TimeZoneInfo.Utc;
@@ -54,6 +55,8 @@ public sealed class VoicemailExporter
             """;
         using var reader = command.ExecuteReader();
         var copied = 0;
+        var converted = 0;
+        var converter = _source is null ? null : VoicemailAudio.FindConverter();
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -62,7 +65,7 @@ public sealed class VoicemailExporter
             var sender = MessageReader.Text(reader, 2);
             var trashedRaw = MessageReader.Double(reader, 6);
             var trashed = double.IsFinite(trashedRaw) && trashedRaw != 0 ? AppleTime.FromCoreData(trashedRaw) : null;
-            string? audio = null, missing = null, transcript = null;
+            string? audio = null, missing = null, transcript = null, playable = null, playableNote = null;
             if (_source is null)
             {
                 missing = "loose database: audio files are not available";
@@ -93,6 +96,20 @@ public sealed class VoicemailExporter
                         }
 
                         copied++;
+                        if (converter is null)
+                        {
+                            playableNote = "not converted for playback: ffmpeg is not installed; the .amr original plays in VLC or QuickTime";
+                        }
+                        else
+                        {
+                            var candidate = audio[..^".amr".Length] + ".m4a";
+                            playableNote = await VoicemailAudio.TryConvertAsync(converter, target, root.ResolveNoFollow(candidate), cancellationToken).ConfigureAwait(false);
+                            if (playableNote is null)
+                            {
+                                playable = candidate;
+                                converted++;
+                            }
+                        }
                     }
                     catch (BackupFormatException ex) when (ex.Error == BackupFormatError.MissingBlob)
                     {
@@ -103,11 +120,11 @@ public sealed class VoicemailExporter
             }
 
             writer.Write(id, date, sender, _contacts.Find(sender), MessageReader.Text(reader, 3), MessageReader.Text(reader, 4),
-                reader.IsDBNull(5) ? null : MessageReader.Long(reader, 5), trashed is not null, trashed, transcript, audio, missing);
+                reader.IsDBNull(5) ? null : MessageReader.Long(reader, 5), trashed is not null, trashed, transcript, audio, missing, playable, playableNote);
         }
 
         writer.Commit();
-        return (writer.Rows, copied);
+        return (writer.Rows, copied, converted);
     }
 
     private string? ReadTranscript(long id)
