@@ -7,8 +7,11 @@ namespace Keepsake.Cli.Tests;
 /// <summary>
 /// <c>keepsake diff --data</c> on the simulated iPhone: back up, move the phone on with
 /// <c>keepsake simulator --advance</c>, back up again; the messages, photos, calls and contacts the diff lists
-/// are exactly those the generator's ground truth (<see cref="PhonePlan"/>) added, deleted and edited.
+/// are exactly those the generator's ground truth (<see cref="PhonePlan"/>) added, deleted and edited. On the
+/// same two snapshots: <c>keepsake index</c>, then <c>search</c> finds a deleted message "deleted since" the
+/// second snapshot and <c>show</c> prints it in its conversation.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DiffDataCommandTests
 {
     private const string Size = "8MiB";
@@ -113,6 +116,40 @@ public sealed class DiffDataCommandTests
 
         var wrongKind = KeepsakeProcess.Run(["diff", "--data", snapshots[0], "latest", "--kind", "emails"], env);
         Assert.Equal(ExitCodes.Usage, wrongKind.ExitCode);
+
+        // Search, on the same two snapshots: none before 'keepsake index' (it says what the index would hold).
+        var noIndex = KeepsakeProcess.Run(["search", "lunch"], env);
+        Assert.Equal(ExitCodes.NotFound, noIndex.ExitCode);
+        Assert.Contains("keepsake index", noIndex.StandardError, StringComparison.Ordinal);
+        var indexed = KeepsakeProcess.Run(["index"], env).EnsureSuccess("keepsake index").StandardOutput;
+        Assert.Contains("2 snapshots indexed", indexed, StringComparison.Ordinal);
+        var indexFile = Assert.Single(Directory.GetFiles(Path.Combine(home.Path, ".local", "share", "keepsake", "index"), "*.sqlite"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(indexFile));
+        Assert.Contains("0 snapshots indexed, 2 in the index", KeepsakeProcess.Run(["index"], env).EnsureSuccess("keepsake index (again)").StandardOutput, StringComparison.Ordinal);
+
+        // A message deleted on the phone is found, with the snapshot it is missing from.
+        var words = System.Text.RegularExpressions.Regex.Matches(plainDeleted.Text, @"\p{L}{3,}").Select(m => m.Value).ToList();
+        Assert.NotEmpty(words);
+        var searchJson = KeepsakeProcess.Run(["search", string.Join(' ', words), "--kind", "messages", "--limit", "500", "--json"], env).EnsureSuccess("keepsake search --json").StandardOutput;
+        ValidateAgainstSchema(home, searchJson, "search.schema.json");
+        var hit = Assert.Single(JsonDocument.Parse(searchJson).RootElement.EnumerateArray(), h => h.GetProperty("id").GetString() == "message:" + plainDeleted.Guid);
+        Assert.Equal(snapshots[1], hit.GetProperty("deletedSince").GetString());
+        Assert.Equal(snapshots[0], hit.GetProperty("lastSnapshot").GetString());
+        var added = addedPlan.Values.First(m => m.TapbackOn is null && !m.Unsent && m.Attachment is null);
+        var addedWords = System.Text.RegularExpressions.Regex.Matches(added.Text, @"\p{L}{3,}").Select(m => m.Value);
+        var addedHit = Assert.Single(JsonDocument.Parse(KeepsakeProcess.Run(["search", string.Join(' ', addedWords), "--limit", "500", "--json"], env).EnsureSuccess("keepsake search (added)").StandardOutput)
+            .RootElement.EnumerateArray(), h => h.GetProperty("id").GetString() == "message:" + added.Guid);
+        Assert.Equal(JsonValueKind.Null, addedHit.GetProperty("deletedSince").ValueKind);
+
+        // keepsake show: the message in its conversation, marked.
+        var show = KeepsakeProcess.Run(["show", "message:" + plainDeleted.Guid], env).EnsureSuccess("keepsake show").StandardOutput;
+        Assert.Contains("> " + plainDeleted.Date.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), show, StringComparison.Ordinal);
+        Assert.Contains(plainDeleted.Text.ReplaceLineEndings(" "), show, StringComparison.Ordinal);
+        Assert.Contains("deleted since " + snapshots[1][..8], show, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.NotFound, KeepsakeProcess.Run(["show", "message:NO-SUCH-GUID"], env).ExitCode);
+
+        KeepsakeProcess.Run(["index", "--delete"], env).EnsureSuccess("keepsake index --delete");
+        Assert.False(File.Exists(indexFile));
     }
 
     private static List<string> Guids(JsonElement kind, string list) =>
@@ -121,12 +158,12 @@ public sealed class DiffDataCommandTests
     private static List<string> Titles(JsonElement kind, string list) =>
         [.. kind.GetProperty(list).EnumerateArray().Select(m => m.GetProperty("title").GetString()!).Order(StringComparer.Ordinal)];
 
-    private static void ValidateAgainstSchema(TempDirectory dir, string json)
+    private static void ValidateAgainstSchema(TempDirectory dir, string json, string schemaName = "diff-data.schema.json")
     {
-        var document = dir.Combine("diff-data.json");
+        var document = dir.Combine(schemaName + ".out.json");
         File.WriteAllText(document, json);
-        var schema = Path.Combine(Fixtures.ProjectRoot, "docs", "schemas", "diff-data.schema.json");
+        var schema = Path.Combine(Fixtures.ProjectRoot, "docs", "schemas", schemaName);
         const string Script = "import json,sys\nfrom jsonschema import Draft202012Validator\nv=Draft202012Validator(json.load(open(sys.argv[1])))\nerrors=list(v.iter_errors(json.load(open(sys.argv[2]))))\n[print(e.message) for e in errors]\nsys.exit(1 if errors else 0)\n";
-        ExternalTool.Run("/usr/bin/python3", ["-c", Script, schema, document], TimeSpan.FromMinutes(1)).EnsureSuccess("jsonschema validation of keepsake diff --data --json");
+        ExternalTool.Run("/usr/bin/python3", ["-c", Script, schema, document], TimeSpan.FromMinutes(1)).EnsureSuccess("jsonschema validation against " + schemaName);
     }
 }

@@ -26,11 +26,11 @@ public sealed class BackupDataDiffTests
         Sql(after, """
             DELETE FROM message WHERE ROWID IN (SELECT ROWID FROM message ORDER BY ROWID LIMIT 5 OFFSET 20);
             INSERT INTO message (guid, text, date, handle_id, is_from_me) VALUES ('KEEPSAKE-ADDED-1', 'Ça va? 東京で会おう 🎉', 600000000000000000, 0, 1);
-            UPDATE message SET text = 'edited by the test' WHERE ROWID = (SELECT ROWID FROM message WHERE text IS NOT NULL AND attributedBody IS NULL ORDER BY ROWID LIMIT 1 OFFSET 40);
+            UPDATE message SET text = 'edited by the test', attributedBody = NULL WHERE ROWID = (SELECT ROWID FROM message WHERE text IS NOT NULL ORDER BY ROWID LIMIT 1 OFFSET 40);
             """);
         var deleted = Lines(Sql(before, $"ATTACH '{after}' AS b; SELECT 'message:' || guid FROM main.message EXCEPT SELECT 'message:' || guid FROM b.message ORDER BY 1;"));
         var added = Lines(Sql(before, $"ATTACH '{after}' AS b; SELECT 'message:' || guid FROM b.message EXCEPT SELECT 'message:' || guid FROM main.message ORDER BY 1;"));
-        var edited = Lines(Sql(before, $"ATTACH '{after}' AS b; SELECT 'message:' || m.guid FROM main.message m JOIN b.message n ON n.guid = m.guid WHERE n.text IS NOT m.text ORDER BY 1;"));
+        var edited = Lines(Sql(before, $"ATTACH '{after}' AS b; SELECT 'message:' || m.guid FROM main.message m JOIN b.message n ON n.guid = m.guid WHERE n.text IS NOT m.text OR n.attributedBody IS NOT m.attributedBody ORDER BY 1;"));
         Assert.Equal(5, deleted.Count);
         Assert.Single(added);
         Assert.Single(edited);
