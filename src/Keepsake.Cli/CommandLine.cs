@@ -34,6 +34,7 @@ internal static class CommandLine
                      IndexCommand.Create(),
                      SearchCommand.Create(),
                      ShowCommand.Create(),
+                     RecoverCommand.Create(),
                      CheckCommand.Create(),
                      ForgetCommand.Create(),
                      PruneCommand.Create(),

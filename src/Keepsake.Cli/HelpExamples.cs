@@ -27,6 +27,7 @@ internal static class HelpExamples
         ["diff"] = ["keepsake diff 4f2a9c1e latest", "keepsake diff 4f2a9c1e 7b3d0e2f --json", "keepsake diff --data 4f2a9c1e latest --kind messages"],
         ["index"] = ["keepsake index", "keepsake index --delete"],
         ["search"] = ["keepsake search flat --kind messages --from 2024-03-01", "keepsake search 東京 --json"],
+        ["recover"] = ["keepsake recover messages", "keepsake recover messages --since 2024-03-01 --json"],
         ["show"] = ["keepsake show message:5F1C0B6E-8A2D-4E4B-9C3A-1D2E3F405162", "keepsake show note:ED99B707-E353-401A-AAA8-5610066BD280 --context 2"],
         ["check"] = ["keepsake check", "keepsake check --read-data"],
         ["forget"] = ["keepsake forget --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run", "keepsake forget --keep-last 10 --prune"],

@@ -148,6 +148,18 @@ public sealed class DiffDataCommandTests
         Assert.Contains("deleted since " + snapshots[1][..8], show, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.NotFound, KeepsakeProcess.Run(["show", "message:NO-SUCH-GUID"], env).ExitCode);
 
+        // keepsake recover messages: exactly the plan's deleted messages, each from the first snapshot.
+        var recoverJson = KeepsakeProcess.Run(["recover", "messages", "--json"], env).EnsureSuccess("keepsake recover messages --json").StandardOutput;
+        ValidateAgainstSchema(home, recoverJson, "recover.schema.json");
+        var recovered = JsonDocument.Parse(recoverJson).RootElement.EnumerateArray().ToList();
+        Assert.Equal(deletedPlan.Keys.Order(StringComparer.Ordinal), recovered.Select(r => r.GetProperty("guid").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(recovered, r => Assert.Equal(snapshots[0], r.GetProperty("lastSnapshot").GetString()));
+        Assert.All(recovered, r => Assert.Equal("not-in-later-backups", r.GetProperty("status").GetString()));
+        Assert.Equal(plainDeleted.Text, recovered.Single(r => r.GetProperty("guid").GetString() == plainDeleted.Guid).GetProperty("text").GetString());
+        var after1 = deletedPlan.Values.Max(m => m.Date).AddSeconds(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("No deleted messages", KeepsakeProcess.Run(["recover", "messages", "--since", after1], env).EnsureSuccess("keepsake recover --since").StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, KeepsakeProcess.Run(["recover", "photos"], env).ExitCode);
+
         KeepsakeProcess.Run(["index", "--delete"], env).EnsureSuccess("keepsake index --delete");
         Assert.False(File.Exists(indexFile));
     }

@@ -176,10 +176,13 @@ public sealed class DataItemReader : IDisposable
         const string T = "message";
         var chat = _database.Schema.HasTable("chat_message_join") ? "(SELECT j.chat_id FROM chat_message_join j WHERE j.message_id = m.ROWID ORDER BY j.chat_id LIMIT 1)" : "NULL";
         var handle = _database.Schema.HasTable("handle") ? "(SELECT h.id FROM handle h WHERE h.ROWID = m.handle_id)" : "NULL";
+        var recoverable = _database.Schema.HasColumn("chat_recoverable_message_join", "message_id")
+            ? "EXISTS (SELECT 1 FROM chat_recoverable_message_join r WHERE r.message_id = m.ROWID)"
+            : "0";
         using var command = _database.Connection.CreateCommand();
         command.CommandText = $"""
             SELECT m.guid, {Column(T, "m", "text")}, {Column(T, "m", "attributedBody")}, {Column(T, "m", "date")}, {Column(T, "m", "is_from_me")}, {handle}, {chat},
-                   {Column(T, "m", "subject")}
+                   {Column(T, "m", "subject")}, {recoverable}
             FROM message m WHERE m.guid IS NOT NULL ORDER BY m.guid COLLATE BINARY
             """;
         using var reader = command.ExecuteReader();
@@ -204,9 +207,10 @@ public sealed class DataItemReader : IDisposable
             var chatId = reader.IsDBNull(6) ? (long?)null : MessageReader.Long(reader, 6);
             var title = chatId is { } c ? _conversations.GetValueOrDefault(c) ?? $"Chat {c}" : "Messages in no conversation";
             var subject = MessageReader.Text(reader, 7);
+            var recentlyDeleted = MessageReader.Long(reader, 8) != 0;
             yield return new DataItem(DataKind.Messages, "message:" + guid, date, title, sender, text)
             {
-                Fields = Fields(("text", text), ("subject", subject), ("sender", sender), ("date", Iso(date)), ("conversation", title)),
+                Fields = Fields(("text", text), ("subject", subject), ("sender", sender), ("date", Iso(date)), ("conversation", title), ("recentlyDeleted", recentlyDeleted ? "yes" : "no")),
             };
         }
     }
