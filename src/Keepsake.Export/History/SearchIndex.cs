@@ -136,6 +136,11 @@ public sealed class SearchIndex : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var existed = File.Exists(path);
+        if (!Directory.Exists(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))))
+        {
+            return false;
+        }
+
         foreach (var file in new[] { path, path + "-journal", path + "-wal", path + "-shm" })
         {
             File.Delete(file);

@@ -80,6 +80,8 @@ public sealed class SearchIndexTests
 
         Assert.True(SearchIndex.Delete(path));
         Assert.False(File.Exists(path));
+        Assert.False(SearchIndex.Delete(path));
+        Assert.False(SearchIndex.Delete(temp.Combine("no-such-folder", "index.sqlite")));
     }
 
     private static BackupFolder Backup(string folder, string smsDb)
