@@ -13,6 +13,7 @@ internal static class Program
         if (args.Length > 0 && args[0] == "crypto") return Crypto.CryptoBenchmark.Run(args[1..]);
         if (args.Length > 0 && args[0] == "export") return Export.ExportBenchmark.Run(args[1..]);
         if (args.Length > 0 && args[0] == "export-child") return Export.ExportBenchmark.RunChild(args[1..]);
+        if (args.Length > 0 && args[0] == "index") return Export.IndexBenchmark.Run(args[1..]);
         Console.Error.WriteLine("usage: Keepsake.Benchmarks <benchmark> [options]");
         return args.Length == 0 ? 2 : 0;
     }

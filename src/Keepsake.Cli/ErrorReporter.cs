@@ -115,6 +115,8 @@ internal static class ErrorReporter
                 return (ExitCodes.Failure, $"permission denied: {denied.Message}");
             case IOException io:
                 return (ExitCodes.Failure, $"I/O error: {io.Message}");
+            case NotSupportedException unsupported:
+                return (ExitCodes.Failure, unsupported.Message);
             default:
                 // A bug: the message, never the exception's type; KEEPSAKE_DEBUG=1 prints the whole of it.
                 return (ExitCodes.Failure, $"unexpected error: {exception.Message} This is a bug in keepsake: please report it with the output of the same command run with KEEPSAKE_DEBUG=1.");

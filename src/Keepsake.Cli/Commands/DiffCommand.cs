@@ -24,17 +24,40 @@ internal static class DiffCommand
             HelpName = "FILE",
         };
         var raw = new Option<bool>("--raw") { Description = "List the vault's own paths with restic's modifiers (+, -, M, T) instead of the phone's files." };
-        var json = CommonOptions.Json();
-        var command = new Command("diff", "Show the phone's files added (+), removed (-) and changed (M) between two snapshots, with their sizes and a summary by category (photos, messages, apps...).")
+        var data = new Option<bool>("--data") { Description = "Compare the phone's data item by item instead of its files: messages added and deleted (with their conversation, sender, date and text), contacts added, removed and changed, photos, calls and notes." };
+        var kinds = new Option<string[]>("--kind")
         {
-            from, to, passwordFile, backupPasswordFile, raw, json,
+            Description = "With --data: only these kinds (messages, contacts, photos, calls, notes); repeat or separate with commas. Default: all.",
+            HelpName = "KIND",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var json = CommonOptions.Json();
+        var command = new Command("diff", "Show the phone's files added (+), removed (-) and changed (M) between two snapshots, with their sizes and a summary by category (photos, messages, apps...); with --data, the messages, contacts, photos, calls and notes added, deleted and changed.")
+        {
+            from, to, passwordFile, backupPasswordFile, raw, data, kinds, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var dataKinds = DiffDataOutput.ParseKinds(parse.GetValue(kinds));
+            if (dataKinds is not null && !parse.GetValue(data))
+            {
+                throw new UsageException("--kind chooses what 'keepsake diff --data' compares: use it with --data.");
+            }
+
+            if (parse.GetValue(data) && parse.GetValue(raw))
+            {
+                throw new UsageException("--raw lists the vault's files and --data the phone's data: use one of them.");
+            }
+
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var a = await repository.FindSnapshotAsync(parse.GetValue(from)!, cancellationToken: cancellationToken);
             var b = await repository.FindSnapshotAsync(parse.GetValue(to)!, cancellationToken: cancellationToken);
+            if (parse.GetValue(data))
+            {
+                return await DiffDataOutput.RunAsync(repository, a, b, dataKinds, parse.GetValue(backupPasswordFile), parse.GetValue(json), cancellationToken);
+            }
+
             if (parse.GetValue(raw) || !AppleBackupTags.IsAppleBackup(a) || !AppleBackupTags.IsAppleBackup(b))
             {
                 return await RawAsync(repository, a, b, parse.GetValue(json), cancellationToken);

@@ -84,4 +84,7 @@ public sealed class MessagesDatabase : IDisposable
 
     /// <summary>Closes the database and deletes its private copy.</summary>
     public void Dispose() => File.Dispose();
+
+    /// <summary>A view of an sms.db already open (not owned: do not dispose the view).</summary>
+    internal static MessagesDatabase Over(DatabaseFile file, ContactNames contacts) => new(file, contacts, null, null);
 }
