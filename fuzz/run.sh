@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A CI-sized fuzzing run: each reader's target under afl++ for FUZZ_SECONDS (default 25; nine targets
+# A CI-sized fuzzing run: each reader's target under afl++ for FUZZ_SECONDS (default 25; ten targets
 # stay under five minutes), seeded from synthetic inputs and, when present, ../shared/fixtures (read
 # in place, never copied into the repository). Exit 0: nothing found; 3: afl++ found crashes or hangs
 # (each input is left under artifacts/fuzz/<target>/default/crashes or hangs, and is replayed in-process
@@ -25,7 +25,7 @@ done
 # The instrumentation is in the .NET assemblies, not in the dotnet host afl-fuzz checks (SharpFuzz's documented setting).
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_QUIET=1
 status=0
-for target in plist keyed-archive manifest-db mbdb keybag typedstream notes-protobuf pack-header tree; do
+for target in plist keyed-archive manifest-db mbdb keybag typedstream notes-protobuf pack-header tree index; do
   timeout $((seconds + 30)) afl-fuzz -V "$seconds" -t 5000 -m none -i "$out/seeds/$target" -o "$out/$target" -- \
     dotnet "$bin/Keepsake.Fuzz.dll" "$target" >"$out/$target.log" 2>&1 || true
   crashes=$(find "$out/$target/default/crashes" "$out/$target/default/hangs" -type f -name 'id:*' 2>/dev/null | wc -l)

@@ -5,6 +5,7 @@ using Keepsake.Export.Messages.TypedStream;
 using Keepsake.Export.Notes;
 using Keepsake.Plist;
 using Keepsake.Repository;
+using Keepsake.Repository.Index;
 using Keepsake.Repository.Packs;
 using Keepsake.Repository.Trees;
 
@@ -34,6 +35,7 @@ internal static class FuzzTargets
         ["notes-protobuf"] = data => NoteDocument.Decode(data),
         ["pack-header"] = data => PackHeader.Decode(data, default),
         ["tree"] = data => TreeJson.Parse(data, default),
+        ["index"] = data => IndexFile.Parse("fuzz", data),
     };
 
     /// <summary>The typed errors a reader may raise on bad input.</summary>

@@ -66,6 +66,9 @@ internal static class Seeds
         };
         yield return ("pack-header", "two-blobs", PackHeader.Encode(blobs));
         yield return ("tree", "tree", System.Text.Encoding.UTF8.GetBytes("""{"nodes":[{"name":"a","type":"file","mode":420,"mtime":"2024-01-01T00:00:00Z","atime":"2024-01-01T00:00:00Z","ctime":"2024-01-01T00:00:00Z","uid":0,"gid":0,"size":1,"content":["0000000000000000000000000000000000000000000000000000000000000000"]},{"name":"d","type":"dir","mode":2147484141,"mtime":"2024-01-01T00:00:00Z","atime":"2024-01-01T00:00:00Z","ctime":"2024-01-01T00:00:00Z","uid":0,"gid":0,"subtree":"0000000000000000000000000000000000000000000000000000000000000000"},{"name":"l","type":"symlink","mode":134218239,"linktarget":"a","mtime":"2024-01-01T00:00:00Z","atime":"2024-01-01T00:00:00Z","ctime":"2024-01-01T00:00:00Z","uid":0,"gid":0}]}"""));
+        var zero = new string('0', 64);
+        var one = new string('1', 64);
+        yield return ("index", "index", System.Text.Encoding.UTF8.GetBytes($$"""{"supersedes":["{{one}}"],"packs":[{"id":"{{one}}","blobs":[{"id":"{{zero}}","type":"data","offset":0,"length":64,"uncompressed_length":100},{"id":"{{one}}","type":"tree","offset":64,"length":80}]}]}"""));
         yield return ("manifest-db", "small", SmallManifestDb());
         yield return ("mbdb", "magic-only", [.. "mbdb"u8, 5, 0]);
         var bag = new List<byte>();

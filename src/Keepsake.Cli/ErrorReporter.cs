@@ -109,6 +109,12 @@ internal static class ErrorReporter
                 return (ExitCodes.NotFound, notFound.Message);
             case DirectoryNotFoundException notFound:
                 return (ExitCodes.NotFound, notFound.Message);
+            case Microsoft.Data.Sqlite.SqliteException sqlite:
+                // A database outside an export's guard (which names it): damaged or not a database at all.
+                return (ExitCodes.CorruptData, $"a database cannot be read, it is damaged or not a database (SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message})");
+            case InvalidDataException or FormatException:
+                // Every reader's typed error extends one of these (house rule): bad bytes, never a bug of ours.
+                return (ExitCodes.CorruptData, $"corrupt or unreadable data: {exception.Message}");
             case IOException io when DeviceDisconnectedException.IsDisconnect(io):
                 return (ExitCodes.DeviceError, $"the connection to the iPhone was lost ({io.Message}). {Reconnect}");
             case UnauthorizedAccessException denied:

@@ -100,7 +100,12 @@ public static class ExportRunner
                             if (bookmarks is not null)
                             {
                                 found = true;
-                                counts["bookmarks"] += SafariExporter.ExportBookmarks(bookmarks, destination, format, cancellationToken);
+                                var (marks, reading) = SafariExporter.ExportBookmarks(bookmarks, destination, format, cancellationToken);
+                                counts["bookmarks"] += marks;
+                                if (reading > 0)
+                                {
+                                    counts["readingList"] = counts.GetValueOrDefault("readingList") + reading;
+                                }
                             }
                         }
                     }
@@ -254,7 +259,12 @@ public static class ExportRunner
                     }
                     else
                     {
-                        counts["bookmarks"] = SafariExporter.ExportBookmarks(file, destination, format, cancellationToken);
+                        var (marks, reading) = SafariExporter.ExportBookmarks(file, destination, format, cancellationToken);
+                        counts["bookmarks"] = marks;
+                        if (reading > 0)
+                        {
+                            counts["readingList"] = reading;
+                        }
                     }
 
                     return new ExportResult(kind, destination, counts);

@@ -18,6 +18,30 @@ public sealed class ErrorReporterTests
     }
 
     [Fact]
+    public void Classify_SqliteErrorOutsideAnExport_IsCorruptDataNotABug()
+    {
+        var (code, message) = ErrorReporter.Classify(new Microsoft.Data.Sqlite.SqliteException("file is not a database", 26));
+
+        Assert.Equal(ExitCodes.CorruptData, code);
+        Assert.Contains("SQLite error 26", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(typeof(InvalidDataException))]
+    [InlineData(typeof(FormatException))]
+    public void Classify_UnmappedBadDataError_IsCorruptDataWithItsMessage(Type type)
+    {
+        var exception = (Exception)Activator.CreateInstance(type, "block 7 is 3 bytes short")!;
+
+        var (code, message) = ErrorReporter.Classify(exception);
+
+        Assert.Equal(ExitCodes.CorruptData, code);
+        Assert.Contains("block 7 is 3 bytes short", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Classify_HungPhone_IsADeviceErrorThatSaysToUnlockIt()
     {
         var (code, message) = ErrorReporter.Classify(new TimeoutException("The device sent nothing for 120 s."));

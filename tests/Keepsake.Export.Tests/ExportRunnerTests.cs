@@ -73,7 +73,7 @@ public sealed class ExportRunnerTests
             var result = await ExportRunner.RunAsync(ExportKind.WhatsApp, copy, temp.Combine("wa"), new ExportOptions { Format = "json" });
             Assert.Equal(Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWAMESSAGE"), result.Counts["messages"]);
             Assert.Equal(Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWACHATSESSION"), result.Counts["chats"]);
-            var media = Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWAMESSAGE m JOIN ZWAMEDIAITEM i ON i.Z_PK = m.ZMEDIAITEM WHERE i.ZMEDIALOCALPATH IS NOT NULL OR m.ZMESSAGETYPE <> 0");
+            var media = Sqlite3Count(copy, "SELECT COUNT(*) FROM ZWAMESSAGE m JOIN ZWAMEDIAITEM i ON i.Z_PK = m.ZMEDIAITEM WHERE m.ZMESSAGETYPE <> 5 AND (i.ZMEDIALOCALPATH IS NOT NULL OR m.ZMESSAGETYPE <> 0)"); // a location (5) is text, not media
             Assert.Equal(media, result.Counts["media"]);
             long rows = 0;
             foreach (var file in Directory.GetFiles(temp.Combine("wa"), "*.json"))

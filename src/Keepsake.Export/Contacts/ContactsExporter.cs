@@ -178,30 +178,47 @@ public sealed class ContactsExporter
             }
         }
 
+        var groups = 0;
         foreach (var (uid, property, label, value) in rows)
         {
             var type = TypeFor(label, property);
             var parameters = type is null ? string.Empty : $";TYPE={(type.Contains(',', StringComparison.Ordinal) ? $"\"{type}\"" : type)}";
+
+            // A label no TYPE expresses (a custom one such as "TextNow", or Apple's Other, HomePage…) is kept
+            // as Apple's own vCards keep it: the property in a group, and X-ABLabel in the same group (RFC 6350 §3.3).
+            var group = type is null && !string.IsNullOrWhiteSpace(label) ? $"item{groups + 1}" : null;
+            var prefix = group is null ? string.Empty : group + ".";
+            var written = true;
             switch (property)
             {
                 case PhoneProperty when value is not null:
-                    writer.WriteLine("TEL" + parameters + ";VALUE=text", VCardWriter.Escape(value));
+                    writer.WriteLine(prefix + "TEL" + parameters + ";VALUE=text", VCardWriter.Escape(value));
                     break;
                 case EmailProperty when value is not null:
-                    writer.WriteLine("EMAIL" + parameters, VCardWriter.Escape(value));
+                    writer.WriteLine(prefix + "EMAIL" + parameters, VCardWriter.Escape(value));
                     break;
                 case UrlProperty when value is not null:
-                    writer.WriteLine("URL" + parameters, VCardWriter.UriValue(value));
+                    writer.WriteLine(prefix + "URL" + parameters, VCardWriter.UriValue(value));
                     break;
                 case AddressProperty:
                     var parts = ReadEntries(entries, uid);
-                    if (parts.Count > 0)
+                    written = parts.Count > 0;
+                    if (written)
                     {
-                        writer.WriteLine("ADR" + parameters, VCardWriter.Structured(
+                        writer.WriteLine(prefix + "ADR" + parameters, VCardWriter.Structured(
                             null, null, parts.GetValueOrDefault("Street"), parts.GetValueOrDefault("City"), parts.GetValueOrDefault("State"), parts.GetValueOrDefault("ZIP"), parts.GetValueOrDefault("Country")));
                     }
 
                     break;
+                default:
+                    written = false;
+                    break;
+            }
+
+            if (written && group is not null)
+            {
+                writer.WriteLine(group + ".X-ABLabel", VCardWriter.Escape(label!));
+                groups++;
             }
         }
     }

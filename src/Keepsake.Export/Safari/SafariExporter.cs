@@ -34,7 +34,8 @@ public static class SafariExporter
 
         Directory.CreateDirectory(destination);
         var path = new SafePath(destination).ResolveNoFollow($"{ExportFiles.SafeSegment(name, "safari-history")}.{TableWriter.Extension(format)}");
-        using var writer = new TableWriter(path, format, "Safari history", HistoryColumns, zone);
+        using var html = format == TableFormat.Html ? new HistoryHtmlWriter(path, zone) : null;
+        using var writer = html is null ? new TableWriter(path, format, "Safari history", HistoryColumns, zone) : null;
         using var command = history.Connection.CreateCommand();
         command.CommandText = $"""
             SELECT v.id, v.visit_time, {schema.Select("history_visits", "v", "title")}, i.url, {schema.Select("history_items", "i", "visit_count")},
@@ -47,7 +48,14 @@ public static class SafariExporter
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            writer.Write(
+            if (html is not null)
+            {
+                html.Write(reader.GetInt64(0), AppleTime.FromCoreData(MessageReader.Double(reader, 1)), MessageReader.Text(reader, 2), MessageReader.Text(reader, 3),
+                    reader.IsDBNull(4) ? null : MessageReader.Long(reader, 4), MessageReader.Long(reader, 5) == 1 ? "icloud" : "this-device");
+                continue;
+            }
+
+            writer!.Write(
                 reader.GetInt64(0),
                 AppleTime.FromCoreData(MessageReader.Double(reader, 1)),
                 MessageReader.Text(reader, 2),
@@ -59,12 +67,25 @@ public static class SafariExporter
                 reader.IsDBNull(8) ? null : MessageReader.Long(reader, 8));
         }
 
-        writer.Commit();
+        if (html is not null)
+        {
+            html.Commit();
+            return html.Rows;
+        }
+
+        writer!.Commit();
         return writer.Rows;
     }
 
-    /// <summary>Writes <c>safari-bookmarks.&lt;ext&gt;</c>: every leaf bookmark with its folder path; returns the row count.</summary>
-    public static long ExportBookmarks(DatabaseFile bookmarks, string destination, TableFormat format, CancellationToken cancellationToken = default)
+    /// <summary>The title of the folder that holds the Reading List in Bookmarks.db.</summary>
+    public const string ReadingListFolder = "com.apple.ReadingList";
+
+    /// <summary>
+    /// Writes <c>safari-bookmarks.&lt;ext&gt;</c> (every leaf bookmark with its folder path) and, when the
+    /// database has a Reading List, <c>safari-reading-list.&lt;ext&gt;</c> (its items, read or not): the
+    /// Reading List is not a bookmark folder. Returns both row counts.
+    /// </summary>
+    public static (long Bookmarks, long ReadingList) ExportBookmarks(DatabaseFile bookmarks, string destination, TableFormat format, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bookmarks);
         var schema = bookmarks.Schema;
@@ -86,21 +107,55 @@ public static class SafariExporter
         }
 
         Directory.CreateDirectory(destination);
-        var path = new SafePath(destination).ResolveNoFollow($"safari-bookmarks.{TableWriter.Extension(format)}");
-        using var writer = new TableWriter(path, format, "Safari bookmarks", BookmarkColumns);
+        var root = new SafePath(destination);
+        var readingListIds = folders.Where(f => f.Value.Title == ReadingListFolder).Select(f => f.Key).ToHashSet();
+        using var writer = new TableWriter(root.ResolveNoFollow($"safari-bookmarks.{TableWriter.Extension(format)}"), format, "Safari bookmarks", BookmarkColumns);
+        using var readingList = readingListIds.Count > 0
+            ? new TableWriter(root.ResolveNoFollow($"safari-reading-list.{TableWriter.Extension(format)}"), format, "Safari Reading List", ReadingListColumns)
+            : null;
         using (var command = bookmarks.Connection.CreateCommand())
         {
-            command.CommandText = $"SELECT id, {schema.Select("bookmarks", "b", "parent")}, {schema.Select("bookmarks", "b", "title")}, {schema.Select("bookmarks", "b", "url")}, {schema.Select("bookmarks", "b", "hidden")} FROM bookmarks b WHERE b.url IS NOT NULL ORDER BY b.id";
+            command.CommandText = $"SELECT id, {schema.Select("bookmarks", "b", "parent")}, {schema.Select("bookmarks", "b", "title")}, {schema.Select("bookmarks", "b", "url")}, {schema.Select("bookmarks", "b", "hidden")}, {schema.Select("bookmarks", "b", "read")} FROM bookmarks b WHERE b.url IS NOT NULL ORDER BY b.id";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                writer.Write(reader.GetInt64(0), FolderPath(folders, MessageReader.Long(reader, 1)), MessageReader.Text(reader, 2), MessageReader.Text(reader, 3), MessageReader.Long(reader, 4) != 0);
+                var parent = MessageReader.Long(reader, 1);
+                if (readingList is not null && InFolder(folders, parent, readingListIds))
+                {
+                    readingList.Write(reader.GetInt64(0), MessageReader.Text(reader, 2), MessageReader.Text(reader, 3), reader.IsDBNull(5) ? null : MessageReader.Long(reader, 5) != 0);
+                    continue;
+                }
+
+                writer.Write(reader.GetInt64(0), FolderPath(folders, parent), MessageReader.Text(reader, 2), MessageReader.Text(reader, 3), MessageReader.Long(reader, 4) != 0);
             }
         }
 
         writer.Commit();
-        return writer.Rows;
+        readingList?.Commit();
+        return (writer.Rows, readingList?.Rows ?? 0);
+    }
+
+    private static readonly string[] ReadingListColumns = ["id", "title", "url", "read"];
+
+    private static bool InFolder(Dictionary<long, (long Parent, string Title)> folders, long id, HashSet<long> targets)
+    {
+        for (var guard = 0; guard < 64; guard++)
+        {
+            if (targets.Contains(id))
+            {
+                return true;
+            }
+
+            if (!folders.TryGetValue(id, out var folder) || folder.Parent == id)
+            {
+                return false;
+            }
+
+            id = folder.Parent;
+        }
+
+        return false;
     }
 
     private static string FolderPath(Dictionary<long, (long Parent, string Title)> folders, long id)

@@ -17,8 +17,18 @@ public sealed class WhatsAppExporter
 
     public const string Path = "ChatStorage.sqlite";
 
+    /// <summary>ZMESSAGETYPE of a shared location (coordinates in ZWAMEDIAITEM.ZLATITUDE/ZLONGITUDE).</summary>
+    internal const long TypeLocation = 5;
+
+    /// <summary>ZMESSAGETYPE of a group event (creation, name change, members), detailed by ZGROUPEVENTTYPE.</summary>
+    internal const long TypeGroupEvent = 6;
+
+    /// <summary>ZMESSAGETYPE of the notice at the start of every chat.</summary>
+    internal const long TypeChatNotice = 10;
+
     private readonly DatabaseFile _database;
     private readonly IBackupFileSource? _source;
+    private Dictionary<string, string> _pushNames = new(StringComparer.Ordinal);
 
     public WhatsAppExporter(DatabaseFile database, IBackupFileSource? source = null)
     {
@@ -39,6 +49,7 @@ public sealed class WhatsAppExporter
         Directory.CreateDirectory(destination);
         var root = new SafePath(destination);
         var schema = _database.Schema;
+        _pushNames = ReadPushNames();
         var sessions = ReadSessions();
         const string M = "ZWAMESSAGE";
         var hasMembers = schema.HasTable("ZWAGROUPMEMBER") && schema.HasColumn(M, "ZGROUPMEMBER");
@@ -48,7 +59,9 @@ public sealed class WhatsAppExporter
             SELECT m.Z_PK, {schema.Select(M, "m", "ZCHATSESSION")}, {schema.Select(M, "m", "ZISFROMME")}, {schema.Select(M, "m", "ZMESSAGEDATE")},
                    {schema.Select(M, "m", "ZTEXT")}, {schema.Select(M, "m", "ZFROMJID")}, {schema.Select(M, "m", "ZMESSAGETYPE")},
                    {(hasMembers ? "g.ZMEMBERJID, g.ZCONTACTNAME" : "NULL, NULL")}, {schema.Select(M, "m", "ZSTANZAID")},
-                   {(hasMedia ? "mi.Z_PK, mi.ZMEDIALOCALPATH, mi.ZTITLE" : "NULL, NULL, NULL")}
+                   {(hasMedia ? "mi.Z_PK, mi.ZMEDIALOCALPATH, mi.ZTITLE" : "NULL, NULL, NULL")},
+                   {(hasMedia ? $"{schema.Select("ZWAMEDIAITEM", "mi", "ZLATITUDE")}, {schema.Select("ZWAMEDIAITEM", "mi", "ZLONGITUDE")}, {schema.Select("ZWAMEDIAITEM", "mi", "ZMEDIAURL")}" : "NULL, NULL, NULL")},
+                   {schema.Select(M, "m", "ZGROUPEVENTTYPE")}, {(hasMembers ? "g.ZFIRSTNAME" : "NULL")}, {schema.Select(M, "m", "ZPUSHNAME")}
             FROM ZWAMESSAGE m
             {(hasMembers ? "LEFT JOIN ZWAGROUPMEMBER g ON g.Z_PK = m.ZGROUPMEMBER" : string.Empty)}
             {(hasMedia ? "LEFT JOIN ZWAMEDIAITEM mi ON mi.Z_PK = m.ZMEDIAITEM" : string.Empty)}
@@ -84,10 +97,14 @@ public sealed class WhatsAppExporter
                 var isFromMe = MessageReader.Long(reader, 2) != 0;
                 var type = MessageReader.Long(reader, 6);
                 var session = sessions.GetValueOrDefault(sessionId);
-                var senderJid = MessageReader.Text(reader, 7) ?? MessageReader.Text(reader, 5) ?? string.Empty;
-                var senderName = MessageReader.Text(reader, 8) ?? (session is { IsGroup: false } ? session.DisplayName : null);
+                var memberJid = MessageReader.Text(reader, 7);
+                var senderJid = memberJid ?? MessageReader.Text(reader, 5) ?? string.Empty;
+                var senderName = MessageReader.Text(reader, 8) ?? MessageReader.Text(reader, 17) ?? MessageReader.Text(reader, 18)
+                    ?? (session is { IsGroup: false } ? session.DisplayName : null) ?? _pushNames.GetValueOrDefault(senderJid);
+                var isSystem = type is TypeGroupEvent or TypeChatNotice;
+                var location = type == TypeLocation ? WhatsAppLocation.From(reader, 13, 14, 12, 15) : null;
                 var attachments = new List<MessageAttachment>();
-                if (!reader.IsDBNull(10))
+                if (!reader.IsDBNull(10) && location is null)
                 {
                     var attachment = new MessageAttachment
                     {
@@ -112,6 +129,26 @@ public sealed class WhatsAppExporter
                     }
                 }
 
+                var text = MessageReader.Text(reader, 4) ?? string.Empty;
+                Participant sender;
+                string? systemEvent = null;
+                if (isSystem)
+                {
+                    // A system row's ZFROMJID is the chat itself (the group's id): the actor, when known, is the group member.
+                    var actor = isFromMe ? "You" : memberJid is null ? null : senderName ?? memberJid;
+                    sender = isFromMe ? new Participant("Me", "Me") : memberJid is null ? new Participant("WhatsApp", null) : new Participant(memberJid, senderName);
+                    systemEvent = WhatsAppSystemEvent.Describe(type, MessageReader.Long(reader, 16), actor, text, session);
+                    text = string.Empty;
+                }
+                else
+                {
+                    sender = isFromMe ? new Participant("Me", "Me") : new Participant(senderJid, senderName);
+                    if (location is not null)
+                    {
+                        text = text.Length > 0 ? location.Describe() + "\n" + text : location.Describe();
+                    }
+                }
+
                 writer.Write(new Message
                 {
                     RowId = id,
@@ -119,11 +156,11 @@ public sealed class WhatsAppExporter
                     ConversationId = sessionId,
                     Date = AppleTime.FromCoreData(MessageReader.Double(reader, 3)),
                     IsFromMe = isFromMe,
-                    Sender = isFromMe ? new Participant("Me", "Me") : new Participant(senderJid, senderName),
+                    Sender = sender,
                     Service = "WhatsApp",
-                    Text = MessageReader.Text(reader, 4) ?? string.Empty,
+                    Text = text,
                     Attachments = attachments,
-                    SystemEvent = type is 6 or 10 ? $"WhatsApp system message (type {type})" : null,
+                    SystemEvent = systemEvent,
                 });
                 messages++;
                 progress?.Report(new ExportProgress("whatsapp", messages, null));
@@ -183,6 +220,7 @@ public sealed class WhatsAppExporter
 
         using var command = _database.Connection.CreateCommand();
         command.CommandText = $"SELECT s.Z_PK, {schema.Select("ZWACHATSESSION", "s", "ZCONTACTJID")}, {schema.Select("ZWACHATSESSION", "s", "ZPARTNERNAME")}, {schema.Select("ZWACHATSESSION", "s", "ZSESSIONTYPE")} FROM ZWACHATSESSION s";
+        var members = ReadGroupMembers();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -197,8 +235,63 @@ public sealed class WhatsAppExporter
                 DisplayName = MessageReader.Text(reader, 2),
                 Service = "WhatsApp",
                 IsGroup = isGroup,
-                Participants = isGroup || jid is null ? [] : [new Participant(jid, MessageReader.Text(reader, 2))],
+                Participants = isGroup ? members.GetValueOrDefault(id) ?? [] : jid is null ? [] : [new Participant(jid, MessageReader.Text(reader, 2) ?? _pushNames.GetValueOrDefault(jid))],
             };
+        }
+
+        return result;
+    }
+
+    /// <summary>The members of each group chat (ZWAGROUPMEMBER by ZCHATSESSION), named from the member row or the push names.</summary>
+    private Dictionary<long, List<Participant>> ReadGroupMembers()
+    {
+        var result = new Dictionary<long, List<Participant>>();
+        var schema = _database.Schema;
+        const string G = "ZWAGROUPMEMBER";
+        if (!schema.HasTable(G) || !schema.HasColumn(G, "ZCHATSESSION") || !schema.HasColumn(G, "ZMEMBERJID"))
+        {
+            return result;
+        }
+
+        using var command = _database.Connection.CreateCommand();
+        command.CommandText = $"SELECT g.ZCHATSESSION, g.ZMEMBERJID, {schema.Select(G, "g", "ZCONTACTNAME")}, {schema.Select(G, "g", "ZFIRSTNAME")} FROM ZWAGROUPMEMBER g WHERE g.ZCHATSESSION IS NOT NULL AND g.ZMEMBERJID IS NOT NULL ORDER BY g.ZCHATSESSION, g.Z_PK";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (reader.GetValue(0) is not long session || MessageReader.Text(reader, 1) is not { Length: > 0 } jid)
+            {
+                continue;
+            }
+
+            var list = result.TryGetValue(session, out var l) ? l : result[session] = [];
+            if (list.All(p => p.Handle != jid))
+            {
+                list.Add(new Participant(jid, MessageReader.Text(reader, 2) ?? MessageReader.Text(reader, 3) ?? _pushNames.GetValueOrDefault(jid)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The names people gave themselves (ZWAPROFILEPUSHNAME), by JID.</summary>
+    private Dictionary<string, string> ReadPushNames()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var schema = _database.Schema;
+        if (!schema.HasColumn("ZWAPROFILEPUSHNAME", "ZJID") || !schema.HasColumn("ZWAPROFILEPUSHNAME", "ZPUSHNAME"))
+        {
+            return result;
+        }
+
+        using var command = _database.Connection.CreateCommand();
+        command.CommandText = "SELECT ZJID, ZPUSHNAME FROM ZWAPROFILEPUSHNAME";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (MessageReader.Text(reader, 0) is { Length: > 0 } jid && MessageReader.Text(reader, 1) is { Length: > 0 } name)
+            {
+                result[jid] = name;
+            }
         }
 
         return result;

@@ -44,8 +44,9 @@ public sealed class IndexFile
         return JsonSerializer.SerializeToUtf8Bytes(json, RepositoryJsonContext.Go.IndexJson);
     }
 
+    /// <summary>Reads an index file's decrypted JSON; <paramref name="indexId"/> names it in errors.</summary>
     /// <exception cref="RepositoryCorruptedException">The JSON is not a valid index.</exception>
-    internal static IndexFile Parse(string indexId, ReadOnlySpan<byte> json)
+    public static IndexFile Parse(string indexId, ReadOnlySpan<byte> json)
     {
         IndexJson? doc;
         try
@@ -65,6 +66,11 @@ public sealed class IndexFile
         var packs = new Dictionary<ObjectId, IReadOnlyList<PackedBlob>>();
         foreach (var pack in doc.Packs)
         {
+            if (pack is null)
+            {
+                throw new RepositoryCorruptedException("index", indexId, "a 'packs' entry is null");
+            }
+
             if (!ObjectId.TryParse(pack.Id, out var packId))
             {
                 throw new RepositoryCorruptedException("index", indexId, $"pack ID '{pack.Id}' is not a hex ID");
@@ -73,6 +79,11 @@ public sealed class IndexFile
             var blobs = new List<PackedBlob>();
             foreach (var blob in pack.Blobs ?? [])
             {
+                if (blob is null)
+                {
+                    throw new RepositoryCorruptedException("index", indexId, $"a blob entry of pack {packId} is null");
+                }
+
                 if (!ObjectId.TryParse(blob.Id, out var blobId) || blob.Type is not ("data" or "tree")
                     || blob.Offset < 0 || blob.Length < Crypto.MasterKey.Overhead || blob.Length > int.MaxValue
                     || blob.UncompressedLength < 0 || blob.UncompressedLength > int.MaxValue)

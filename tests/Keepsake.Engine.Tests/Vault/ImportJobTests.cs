@@ -80,6 +80,50 @@ public sealed class ImportJobTests
         Assert.Equal(BackupFormatError.WrongPassword, error.Error);
     }
 
+    /// <summary>
+    /// The snapshot takes the backup's own date: Info.plist's Last Backup Date, and Status.plist's Date when
+    /// there is one (both read and written here by python3's plistlib, not by our plist code). Its model tag
+    /// (iPhone9,3) is stored comma-safe, so the real restic's --tag filter finds it; the raw value, which
+    /// restic reads as two tags, finds nothing.
+    /// </summary>
+    [FixtureFact("mvt-ios-backup")]
+    public async Task RunAsync_BackupDates_SnapshotTimeIsTheBackupsAndResticTagFilterFindsTheModel()
+    {
+        if (ExternalTool.Find("python3") is null || ExternalTool.Find("restic") is null)
+        {
+            Assert.Fail("python3 and restic are needed (apt-get install python3 restic)");
+        }
+
+        using var dir = new TempDirectory();
+        var vault = dir.Combine("vault");
+        using var password = Secret.FromString(VaultPassword);
+        using var repository = await Repository.Repository.InitAsync(new LocalBackend(vault), password, Fast);
+        var backup = dir.CopyFrom(Fixtures.Path("mvt-ios-backup"), "backup");
+        string Python(string code) => ExternalTool.Run("python3", ["-c", code]).EnsureSuccess("python3").StandardOutput.Trim();
+        var infoDate = DateTimeOffset.Parse(Python($"import plistlib; print(plistlib.load(open({Quote(Path.Combine(backup, "Info.plist"))}, 'rb'))['Last Backup Date'].isoformat() + '+00:00')"), System.Globalization.CultureInfo.InvariantCulture);
+
+        var fromInfo = await ImportJob.RunAsync(repository, backup);
+        Assert.Equal(infoDate, fromInfo.Snapshot.Time);
+
+        Python($"import plistlib, datetime; plistlib.dump({{'Date': datetime.datetime(2022, 5, 6, 7, 8, 9), 'SnapshotState': 'finished'}}, open({Quote(Path.Combine(backup, "Status.plist"))}, 'wb'), fmt=plistlib.FMT_BINARY)");
+        var fromStatus = await ImportJob.RunAsync(repository, backup);
+        Assert.Equal(new DateTimeOffset(2022, 5, 6, 7, 8, 9, TimeSpan.Zero), fromStatus.Snapshot.Time);
+
+        var env = new Dictionary<string, string> { ["RESTIC_PASSWORD"] = VaultPassword };
+        int Count(string tag)
+        {
+            var json = ExternalTool.Run("restic", ["--no-cache", "--no-lock", "-r", vault, "snapshots", "--json", "--tag", tag], TimeSpan.FromMinutes(1), env).EnsureSuccess("restic snapshots");
+            using var document = JsonDocument.Parse(json.StandardOutput);
+            return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.GetArrayLength() : 0;
+        }
+
+        Assert.Equal(2, Count(AppleBackupTags.Encode("model=iPhone9,3")));
+        Assert.Equal(2, Count("model=iPhone9%2C3"));
+        Assert.Equal(0, Count("model=iPhone9,3"));
+    }
+
+    private static string Quote(string path) => "'" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
     [FixtureFact("mvt-ios-backup")]
     public async Task RunAsync_SameDeviceTwice_SecondSnapshotHasParentAndAddsNothing()
     {

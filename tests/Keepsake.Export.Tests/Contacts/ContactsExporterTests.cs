@@ -52,6 +52,34 @@ public sealed class ContactsExporterTests
         return cards;
     }
 
+    /// <summary>
+    /// A label no vCard TYPE expresses (the fixture's "TextNow" phone number) is kept: the property and an
+    /// X-ABLabel share a group, as Apple's own vCards write them (RFC 6350 §3.3; jCard's "group" parameter).
+    /// </summary>
+    [IcalJsFact(Fixture)]
+    public async Task ExportAsync_CustomLabel_KeptAsGroupedXAbLabelAsIcalJsReadsIt()
+    {
+        using var temp = new TempDirectory();
+        var bookPath = Fixtures.CopySqlite(Fixture + "/AddressBook.sqlitedb", temp);
+        var custom = ExternalTool.Run("sqlite3", [bookPath, "SELECT p.First || ' ' || p.Last, v.value, l.value FROM ABMultiValue v JOIN ABMultiValueLabel l ON l.ROWID = v.label JOIN ABPerson p ON p.ROWID = v.record_id WHERE v.property = 3 AND substr(l.value, 1, 4) <> '_$!<'"])
+            .EnsureSuccess("sqlite3").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).ToList();
+        Assert.NotEmpty(custom);
+
+        using var book = DatabaseFile.OpenPath(bookPath);
+        var result = await new ContactsExporter(book).ExportAsync(temp.Combine("out"));
+        var cards = ReadVCards(result.File);
+        foreach (var row in custom)
+        {
+            var card = cards.Single(c => c.One("fn").Text == row[0]);
+            var tel = card.All("tel").Single(t => t.Text == row[1]);
+            Assert.True(tel.Parameters.TryGetValue("group", out var group), "the custom-labelled TEL has no group");
+            Assert.Equal(row[2], card.All("x-ablabel").Single(p => p.Parameters.GetValueOrDefault("group") == group).Text);
+        }
+
+        // Labels that have a TYPE are not grouped: every X-ABLabel belongs to exactly one property.
+        Assert.All(cards, c => Assert.Equal(c.All("x-ablabel").Count(), c.Properties.Count(p => p.Name != "x-ablabel" && p.Parameters.ContainsKey("group"))));
+    }
+
     [IcalJsFact(Fixture)]
     public async Task ExportAsync_HickmanAddressBook_OneCardPerPersonAsSqlite3Counts()
     {

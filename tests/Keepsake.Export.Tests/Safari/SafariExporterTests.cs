@@ -42,7 +42,11 @@ public sealed class SafariExporterTests
     {
         using var temp = new TempDirectory();
         var db = BuildBookmarks(temp);
-        var expected = long.Parse(ExternalTool.Run("sqlite3", [db, "SELECT COUNT(*) FROM bookmarks WHERE url IS NOT NULL"]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
+        const string InReadingList = "parent IN (SELECT id FROM bookmarks WHERE title = 'com.apple.ReadingList')";
+        var expected = long.Parse(ExternalTool.Run("sqlite3", [db, $"SELECT COUNT(*) FROM bookmarks WHERE url IS NOT NULL AND NOT {InReadingList}"]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
+        var reading = ExternalTool.Run("sqlite3", [db, $"SELECT id || '|' || title || '|' || url FROM bookmarks WHERE url IS NOT NULL AND {InReadingList} ORDER BY id"]).EnsureSuccess("sqlite3").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).ToList();
+        Assert.NotEmpty(reading);
 
         var csv = await ExportRunner.RunAsync(ExportKind.Safari, db, temp.Combine("csv"), new ExportOptions { Format = "csv" });
         Assert.Equal(expected, csv.Counts["bookmarks"]);
@@ -50,7 +54,13 @@ public sealed class SafariExporterTests
         Assert.Equal(["id", "folder", "title", "url", "hidden"], rows[0]);
         Assert.Equal(expected, rows.Count - 1);
         Assert.Equal(["5", "Root / BookmarksBar / News, \"daily\" <picks>", "BBC — News", "https://www.bbc.co.uk/news", "false"], rows[1]);
-        Assert.Equal(["9", "Root / com.apple.ReadingList", "An article to read later", "https://example.com/article?id=1&x=2", "false"], rows[^1]);
+        Assert.DoesNotContain(rows, r => r[1].Contains("com.apple.ReadingList", StringComparison.Ordinal));
+
+        // The Reading List is its own list, not a bookmark folder.
+        Assert.Equal(reading.Count, csv.Counts["readingList"]);
+        var list = CsvReader.Parse(File.ReadAllText(temp.Combine("csv", "safari-reading-list.csv")));
+        Assert.Equal(["id", "title", "url", "read"], list[0]);
+        Assert.Equal(reading.Select(r => string.Join("|", r)), list.Skip(1).Select(r => string.Join("|", r.Take(3))));
         Assert.Equal("true", rows.Single(r => r[0] == "8")[4]);
 
         await ExportRunner.RunAsync(ExportKind.Safari, db, temp.Combine("json"), new ExportOptions { Format = "json" });
@@ -66,7 +76,10 @@ public sealed class SafariExporterTests
         Assert.True(page.Problems.Count == 0, string.Join("\n", page.Problems));
         Assert.Equal(expected, page.TableRows);
         Assert.Contains("News, \"daily\" <picks>", page.Text, StringComparison.Ordinal);
-        Assert.Contains("https://example.com/article?id=1&x=2", page.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://example.com/article?id=1&x=2", page.Text, StringComparison.Ordinal);
+        var listPage = await chromium.LoadAsync(temp.Combine("html", "safari-reading-list.html"), "safari-reading-list");
+        Assert.True(listPage.Problems.Count == 0, string.Join("\n", listPage.Problems));
+        Assert.Contains("https://example.com/article?id=1&x=2", listPage.Text, StringComparison.Ordinal);
     }
 
     [ToolFact("sqlite3", "chromium")]
@@ -85,9 +98,30 @@ public sealed class SafariExporterTests
         var expected = long.Parse(ExternalTool.Run("sqlite3", [copy, "SELECT COUNT(*) FROM history_visits"]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
         Assert.Equal(expected, result.Counts["visits"]);
         await using var chromium = await HeadlessChromium.LaunchAsync();
-        var page = await chromium.LoadAsync(temp.Combine("html", "safari-history.html"), "safari-history");
+        var html = temp.Combine("html", "safari-history.html");
+        var page = await chromium.LoadAsync(html, "safari-history");
         Assert.True(page.Problems.Count == 0, string.Join("\n", page.Problems));
-        Assert.Equal(expected, page.TableRows);
-        Assert.Contains("All times: UTC", page.Text, StringComparison.Ordinal);
+        Assert.Contains("times in UTC", page.Text, StringComparison.Ordinal);
+
+        // Readable, not a table of columns: one section per day, each visit under its own day with its
+        // title linked to its address, as sqlite3 dates and joins them.
+        Assert.Equal(0, page.TableRows);
+        var days = ExternalTool.Run("sqlite3", [copy, "SELECT v.id || '|' || date(v.visit_time + 978307200, 'unixepoch') || '|' || COALESCE(i.url, '') FROM history_visits v LEFT JOIN history_items i ON i.id = v.history_item"])
+            .EnsureSuccess("sqlite3").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|', 3)).ToList();
+        using var shown = await chromium.QueryAsync(html, "[...document.querySelectorAll('section')].map(s => ({ day: s.querySelector('h2').id, visits: [...s.querySelectorAll('li')].map(li => ({ id: li.id, href: li.querySelector('a') ? li.querySelector('a').href : null })) }))");
+        var visits = shown.RootElement.EnumerateArray()
+            .SelectMany(d => d.GetProperty("visits").EnumerateArray().Select(v => (Id: v.GetProperty("id").GetString()!, Day: d.GetProperty("day").GetString()!, Href: v.GetProperty("href").GetString())))
+            .ToDictionary(v => v.Id);
+        Assert.Equal(days.Count, visits.Count);
+        Assert.Equal(days.Select(d => d[1]).Distinct().Count(), shown.RootElement.GetArrayLength());
+        foreach (var d in days)
+        {
+            var visit = visits["v-" + d[0]];
+            Assert.Equal("d-" + d[1], visit.Day);
+            if (d[2].StartsWith("http", StringComparison.Ordinal))
+            {
+                Assert.Equal(new Uri(d[2]).AbsoluteUri, visit.Href);
+            }
+        }
     }
 }

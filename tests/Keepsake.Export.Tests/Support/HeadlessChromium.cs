@@ -209,6 +209,15 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         return Convert.FromBase64String(base64);
     }
 
+    /// <summary>Loads the page and returns what <paramref name="script"/> (a JavaScript expression) evaluates to, as JSON.</summary>
+    public async Task<JsonDocument> QueryAsync(string htmlPath, string script)
+    {
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
+        return JsonDocument.Parse((await page.EvaluateAsync("JSON.stringify(" + script + ")"))!.Value.GetString()!);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();

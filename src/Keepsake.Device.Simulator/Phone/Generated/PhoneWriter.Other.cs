@@ -77,7 +77,7 @@ internal sealed partial class PhoneWriter
                     AppleSeconds(e.Start.AddDays(-3)), AppleSeconds(e.Start.AddDays(-10)), e.Recurrence is null ? 0 : 1, e.Uuid, e.Uuid + "@keepsake.example", 0);
                 if (e.Recurrence is { } frequency)
                 {
-                    Row(recurrence, frequency == "WEEKLY" ? 1 : 3, 1, e.Id, e.Uuid + "-R");
+                    Row(recurrence, frequency == "WEEKLY" ? 2 : 4, 1, e.Id, e.Uuid + "-R"); // 1 daily, 2 weekly, 3 monthly, 4 yearly
                 }
             }
         });
