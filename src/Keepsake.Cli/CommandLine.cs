@@ -36,6 +36,7 @@ internal static class CommandLine
                      PruneCommand.Create(),
                      CopyCommand.Create(),
                      RepairCommand.Create(),
+                     ServeCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {
