@@ -1,5 +1,11 @@
 using System.Net;
+using Keepsake.Device.Usbmux;
+using Keepsake.Service.Alerts;
 using Keepsake.Service.Api;
+using Keepsake.Service.Configuration;
+using Keepsake.Service.Events;
+using Keepsake.Service.Jobs;
+using Keepsake.Service.Maintenance;
 using Keepsake.Service.Phones;
 using Keepsake.Service.Runtime;
 using Keepsake.Service.Security;
@@ -59,9 +65,25 @@ public static class ServeHost
         services.AddSingleton(options.TimeProvider);
         services.AddSingleton(token);
         services.AddSingleton(new VaultSession(options.Vault));
+        var configStore = new ConfigStore(options.ConfigPath);
+        services.AddSingleton(configStore);
         services.AddSingleton(new PhoneStateStore(paths.StateFile));
+        services.AddSingleton(new EventLog(paths.EventLog, options.TimeProvider));
+        services.AddSingleton(new MaintenanceState(paths.MaintenanceFile));
+        services.AddSingleton(new UsbmuxClient(options.UsbmuxEndPoint));
         services.AddSingleton<PhoneRegistry>();
-        services.AddSingleton(sp => new PhoneStatusReport(sp.GetRequiredService<PhoneRegistry>(), sp.GetRequiredService<PhoneStateStore>(), _ => null));
+        services.AddSingleton<JobRegistry>();
+        services.AddSingleton<DesktopNotifier>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<AfterBackup>();
+        services.AddSingleton<BackupRunner>();
+        services.AddHostedService<UsbmuxWatcher>();
+        services.AddHostedService<Scheduler>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton(sp => new PhoneStatusReport(sp.GetRequiredService<PhoneRegistry>(), sp.GetRequiredService<PhoneStateStore>(), record =>
+            configStore.Current.For(record.Udid) is { Enabled: true } schedule
+                ? Scheduler.NextDue(record, schedule, options.TimeProvider.GetUtcNow(), options.TimeProvider.LocalTimeZone)
+                : null));
         services.AddAntiforgery(o => o.HeaderName = RequestGuard.CsrfHeader);
         services.AddAuthentication(BearerTokenDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenDefaults.Scheme, null);
@@ -85,6 +107,12 @@ public static class ServeHost
         var api = app.MapGroup("/api/v1").RequireAuthorization(ServiceApiOptions.Policy);
         api.MapGet("/devices", (RequestDelegate)(context => DevicesEndpoint.HandleAsync(context, context.RequestServices.GetRequiredService<PhoneStatusReport>())));
         api.MapGet("/snapshots", (RequestDelegate)(context => SnapshotsEndpoint.HandleAsync(context, context.RequestServices.GetRequiredService<VaultSession>())));
+        api.MapPost("/backups", (RequestDelegate)(context => BackupsEndpoint.StartAsync(context, Get<BackupRunner>(context), Get<PhoneRegistry>(context), Get<JobRegistry>(context))));
+        api.MapGet("/jobs/{id}", (RequestDelegate)(context => BackupsEndpoint.GetAsync(context, Get<JobRegistry>(context))));
+        api.MapGet("/jobs/{id}/events", (RequestDelegate)(context => EventsEndpoint.StreamJobAsync(context, Get<EventLog>(context), Get<JobRegistry>(context))));
+        api.MapGet("/events", (RequestDelegate)(context => EventsEndpoint.ListAsync(context, Get<EventLog>(context))));
+        api.MapGet("/config", (RequestDelegate)(context => ConfigEndpoint.GetAsync(context, Get<ConfigStore>(context))));
+        api.MapPut("/config", (RequestDelegate)(context => ConfigEndpoint.PutAsync(context, Get<ConfigStore>(context))));
         foreach (var extension in extensionList)
         {
             extension.Map(app);
@@ -107,6 +135,9 @@ public static class ServeHost
         });
         return app;
     }
+
+    private static T Get<T>(HttpContext context)
+        where T : notnull => context.RequestServices.GetRequiredService<T>();
 
     /// <summary>The address the API really listens on (the port chosen when 0 was asked).</summary>
     public static IPEndPoint ListeningAddress(WebApplication app)

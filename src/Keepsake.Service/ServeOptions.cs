@@ -3,7 +3,7 @@ using System.Net;
 namespace Keepsake.Service;
 
 /// <summary>What <c>keepsake serve</c> runs with; the command line fills it in (it picks the vault and the devices' address).</summary>
-public sealed class ServeOptions
+public sealed record ServeOptions
 {
     /// <summary>The API's default port on 127.0.0.1.</summary>
     public const int DefaultPort = 7466;
@@ -28,6 +28,12 @@ public sealed class ServeOptions
 
     /// <summary>Where backups keep working copies (<see cref="Keepsake.Engine.DeviceBackup.DeviceBackupOptions.WorkingRoot"/>); default <c>DataFolder/backups</c>.</summary>
     public string? WorkingRoot { get; init; }
+
+    /// <summary>Opens (or creates) the off-site copy's vault at an address, with the password in the given file (else the vault's own); null: copies fail with a clear reason.</summary>
+    public Func<string, string?, CancellationToken, Task<Keepsake.Repository.Repository>>? OpenCopyTarget { get; init; }
+
+    /// <summary>The phones' backup password (to check encrypted backups); null when none was given.</summary>
+    public Keepsake.Primitives.Secret? BackupPassword { get; init; }
 
     /// <summary>Paths of the service's own files in <see cref="DataFolder"/>.</summary>
     public ServicePaths Paths => new(DataFolder);

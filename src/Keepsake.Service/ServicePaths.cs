@@ -18,6 +18,9 @@ public sealed class ServicePaths(string dataFolder)
     /// <summary>The event log: one JSON object per line.</summary>
     public string EventLog => Path.Combine(Folder, "events.jsonl");
 
+    /// <summary>When prune, copy and check last ran.</summary>
+    public string MaintenanceFile => Path.Combine(Folder, "maintenance.json");
+
     /// <summary>Creates <see cref="Folder"/> owner-only when it is missing.</summary>
     public void EnsureFolder()
     {
