@@ -37,6 +37,8 @@ internal static class CommandLine
                      CopyCommand.Create(),
                      RepairCommand.Create(),
                      ServeCommand.Create(),
+                     ServiceCommand.Create(),
+                     StatusCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {

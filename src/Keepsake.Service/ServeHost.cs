@@ -123,7 +123,9 @@ public static class ServeHost
         {
             var address = ListeningAddress(app);
             new RuntimeFile(RuntimeFile.AddressOf(address), Environment.ProcessId, paths.TokenFile, options.TimeProvider.GetUtcNow()).Write(paths.RuntimeFile);
+            new SystemdNotifier(options.NotifySocket).Notify($"READY=1\nSTATUS=API on {RuntimeFile.AddressOf(address)}\nMAINPID={Environment.ProcessId}");
         });
+        lifetime.ApplicationStopping.Register(() => new SystemdNotifier(options.NotifySocket).Notify("STOPPING=1"));
         lifetime.ApplicationStopped.Register(() =>
         {
             if (RuntimeFile.TryRead(paths.RuntimeFile) is { } runtime && runtime.ProcessId == Environment.ProcessId)

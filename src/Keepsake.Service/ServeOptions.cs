@@ -35,6 +35,9 @@ public sealed record ServeOptions
     /// <summary>The phones' backup password (to check encrypted backups); null when none was given.</summary>
     public Keepsake.Primitives.Secret? BackupPassword { get; init; }
 
+    /// <summary>sd_notify's socket (<c>$NOTIFY_SOCKET</c> when run by systemd); null sends nothing.</summary>
+    public string? NotifySocket { get; init; }
+
     /// <summary>Paths of the service's own files in <see cref="DataFolder"/>.</summary>
     public ServicePaths Paths => new(DataFolder);
 }

@@ -30,6 +30,8 @@ public static class ServiceErrors
                 return ForBackup(aggregate.InnerExceptions[0]);
             case LockdownException { Error: LockdownError.PasswordProtected }:
                 return (BackupFailureReason.PhoneLocked, "the phone is locked: unlock it (and type the passcode if it asks to allow the backup). Keepsake tries again when it is next attached or at the next check.");
+            case MobileBackup2Exception { ErrorCode: DeviceLockedErrorCode }:
+                return (BackupFailureReason.PhoneLocked, "the phone asked for its passcode to allow the backup and it was not typed within about 3 minutes: unlock the phone and type the passcode when it asks. Keepsake asks again later.");
             case PhonePasscodeRequiredException locked:
                 return (BackupFailureReason.PhoneLocked, locked.Message);
             case LockdownException { Error: LockdownError.PairingDialogResponsePending or LockdownError.UserDeniedPairing }:
@@ -58,6 +60,9 @@ public static class ServiceErrors
                 return (BackupFailureReason.Failed, exception.Message);
         }
     }
+
+    /// <summary>mobilebackup2's "Device locked (MBErrorDomain/208)": the passcode prompt of iOS 16.1+ was not answered.</summary>
+    public const long DeviceLockedErrorCode = 208;
 
     /// <summary>An HTTP status, title and detail for an exception met while serving an API call.</summary>
     public static (int Status, string Title, string Detail) ForApi(Exception exception)

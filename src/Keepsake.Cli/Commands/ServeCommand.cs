@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keepsake.Primitives;
 using Keepsake.Service;
+using Keepsake.Service.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -36,6 +37,12 @@ internal static class ServeCommand
                 Listen = endPoint,
                 Vault = new VaultConnection(vault.Location, ct => OpenOrCreateAsync(vault, password, ct)),
                 WorkingRoot = DeviceAccess.WorkingRoot(),
+                ConfigPath = ServiceConfigFile.DefaultPath(),
+                OpenCopyTarget = (address, file, ct) => OpenCopyTargetAsync(address, file, password, parse.GetValue(CommonOptions.LimitUpload), ct),
+                BackupPassword = string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CommonOptions.BackupPasswordVariable))
+                    ? null
+                    : Secret.FromString(Environment.GetEnvironmentVariable(CommonOptions.BackupPasswordVariable)!),
+                NotifySocket = Environment.GetEnvironmentVariable("NOTIFY_SOCKET"),
             };
             await using var app = ServeHost.Build(options, ServeExtensions.All);
             await app.StartAsync(cancellationToken);
@@ -72,6 +79,19 @@ internal static class ServeCommand
         {
             throw new UsageException(e.Message);
         }
+    }
+
+    /// <summary>The off-site vault: opened, or created with its password (from its file, else the vault's own).</summary>
+    private static async Task<Repository.Repository> OpenCopyTargetAsync(string address, string? passwordFile, Secret vaultPassword, long? uploadLimitKiB, CancellationToken cancellationToken)
+    {
+        var target = new VaultAccess(address, passwordFile is null ? null : new FileInfo(passwordFile), uploadLimitKiB);
+        using var password = passwordFile is null ? Secret.FromBytes(vaultPassword.RevealUtf8()) : target.Password(confirm: false);
+        if (await target.ExistsAsync(cancellationToken))
+        {
+            return await Repository.Repository.OpenAsync(target.Backend(), password, cancellationToken: cancellationToken);
+        }
+
+        return await target.CreateAsync(Secret.FromBytes(password.RevealUtf8()), null, cancellationToken);
     }
 
     private static async Task<Repository.Repository> OpenOrCreateAsync(VaultAccess vault, Secret password, CancellationToken cancellationToken)

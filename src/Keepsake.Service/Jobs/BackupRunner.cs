@@ -81,6 +81,8 @@ public sealed class BackupRunner(
                     WorkingRoot = options.WorkingRoot ?? Path.Combine(options.DataFolder, "backups"),
                     TemporaryRoot = Path.Combine(options.DataFolder, "tmp"),
                     BackupPassword = options.BackupPassword,
+                    // Longer than the ~3 minutes an iOS 16.1+ phone waits for its passcode before answering 208.
+                    IdleTimeout = TimeSpan.FromMinutes(5),
                 };
                 result = await DeviceBackupJob.RunAsync(connector, scope.Repository, backupOptions, new ProgressToEvents(events, job), stopping).ConfigureAwait(false);
                 var finished = clock.GetUtcNow();
@@ -102,9 +104,9 @@ public sealed class BackupRunner(
                 await afterBackup.RunAsync(scope.Repository, udid, result.DeviceName, stopping).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // The service is stopping: the backup recorded no snapshot; the phone stays due.
+            // The service is stopping (the cut may surface as a cancellation or as the closed connection's error): the backup recorded no snapshot; the phone stays due.
             var now = clock.GetUtcNow();
             store.Update(udid, r => r with { LastAttemptSucceeded = false, LastReason = BackupFailureReason.Failed, LastMessage = "interrupted: the service stopped during the backup; nothing half-written was recorded." });
             jobs.Update(job with { State = BackupJobState.Failed, Finished = now, Reason = BackupFailureReason.Failed, Message = "interrupted by the service stopping" });
