@@ -37,7 +37,7 @@ internal static class HelpExamples
         ["service install"] = ["keepsake service install", "keepsake service install --password-file ~/.config/keepsake/vault-password --no-start"],
         ["service uninstall"] = ["keepsake service uninstall"],
         ["service status"] = ["keepsake service status"],
-        ["status"] = ["keepsake status"],
+        ["status"] = ["keepsake status", "keepsake service status"],
         ["serve"] = ["keepsake serve", "keepsake serve --listen 127.0.0.1:8080 --password-file ~/.config/keepsake/vault-password"],
     };
 
