@@ -40,6 +40,9 @@ internal static class CommandLine
                      PruneCommand.Create(),
                      CopyCommand.Create(),
                      RepairCommand.Create(),
+                     ServeCommand.Create(),
+                     ServiceCommand.Create(),
+                     StatusCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {

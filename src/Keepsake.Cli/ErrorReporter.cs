@@ -50,6 +50,8 @@ internal static class ErrorReporter
                 return (ExitCodes.Cancelled, "interrupted.");
             case UsageException usage:
                 return (ExitCodes.Usage, usage.Message);
+            case Keepsake.Service.ServeConfigurationException config:
+                return (ExitCodes.ConfigInvalid, config.Message);
             case BackupFormatException backup:
                 return (backup.Error switch
                 {

@@ -52,6 +52,9 @@ internal static class ExitCodes
     /// <summary>The vault's storage (an S3 server) did not answer, even after retries.</summary>
     public const int VaultUnreachable = 15;
 
+    /// <summary>The service's configuration file is invalid (the message names the file and the field).</summary>
+    public const int ConfigInvalid = 16;
+
     /// <summary>No iPhone is connected, or the chosen one is not.</summary>
     public const int NoDevice = 20;
 
@@ -78,6 +81,7 @@ internal static class ExitCodes
         (PasswordRequired, "password needed but none available"),
         (VaultAccessDenied, "vault storage refused the credentials"),
         (VaultUnreachable, "vault storage did not answer"),
+        (ConfigInvalid, "the service's configuration file is invalid"),
         (NoDevice, "no iPhone connected"),
         (DeviceError, "iPhone refused or failed"),
         (Cancelled, "interrupted"),

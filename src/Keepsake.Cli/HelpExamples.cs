@@ -37,6 +37,12 @@ internal static class HelpExamples
         ["repair index"] = ["keepsake repair index", "keepsake repair index --vault /media/usb/keepsake"],
         ["repair snapshots"] = ["keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
         ["help"] = ["keepsake help exit-codes", "keepsake help backup"],
+        ["service"] = ["keepsake service install", "keepsake service status", "keepsake service uninstall"],
+        ["service install"] = ["keepsake service install", "keepsake service install --password-file ~/.config/keepsake/vault-password --no-start"],
+        ["service uninstall"] = ["keepsake service uninstall"],
+        ["service status"] = ["keepsake service status"],
+        ["status"] = ["keepsake status", "keepsake service status"],
+        ["serve"] = ["keepsake serve", "keepsake serve --listen 127.0.0.1:8080 --password-file ~/.config/keepsake/vault-password"],
     };
 
     /// <summary>The help section for <paramref name="command"/>, or empty when it has no examples.</summary>
