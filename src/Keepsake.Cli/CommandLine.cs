@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keepsake.Cli.Commands;
+using Keepsake.Cli.Diagnostics;
 using Keepsake.Primitives;
 
 namespace Keepsake.Cli;
@@ -36,6 +37,7 @@ internal static class CommandLine
                      PruneCommand.Create(),
                      CopyCommand.Create(),
                      RepairCommand.Create(),
+                     DoctorCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {
@@ -43,6 +45,7 @@ internal static class CommandLine
             root.Subcommands.Add(command);
         }
 
+        VersionText.Install(root);
         return root;
     }
 
@@ -52,9 +55,10 @@ internal static class CommandLine
         using var signals = new TerminationSignals(cancellation);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         RunTemp.SweepStale();
+        ParseResult? parse = null;
         try
         {
-            var parse = Build().Parse(args);
+            parse = Build().Parse(args);
             if (parse.Errors.Count > 0 && !RequestsHelp(parse))
             {
                 return UsageReporter.Report(parse, Console.Error);
@@ -65,7 +69,14 @@ internal static class CommandLine
         }
         catch (Exception exception)
         {
-            return ErrorReporter.Report(exception, Console.Error);
+            var code = ErrorReporter.Report(exception, Console.Error);
+            if (code != ExitCodes.Cancelled)
+            {
+                // For keepsake doctor's bundle.
+                ErrorLog.Append(code, parse?.CommandResult.Command.Name ?? "keepsake", ErrorReporter.Classify(exception).Message);
+            }
+
+            return code;
         }
         finally
         {
