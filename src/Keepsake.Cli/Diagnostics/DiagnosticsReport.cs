@@ -53,8 +53,9 @@ internal static class DiagnosticsReport
         foreach (var name in Variables)
         {
             var value = Environment.GetEnvironmentVariable(name);
-            text.AppendLine(value is null ? $"{name}: not set"
-                : Redactor.IsSecretName(name) || name == "AWS_ACCESS_KEY_ID" ? $"{name}: set (value not shown)"
+            // "is set", not "name: value": a secret's name followed by ':' or '=' is redacted as an assignment.
+            text.AppendLine(value is null ? $"{name} is not set"
+                : Redactor.IsSecretName(name) ? $"{name} is set (value not shown)"
                 : $"{name}={value}");
         }
 
