@@ -84,7 +84,7 @@ if [ "$tool" -eq 1 ]; then
   # libraries (the .NET 10 SDK's RID-specific tools); dotnet tool install picks the right one.
   dotnet pack "$project" -c Release -nologo -v quiet -o "$dist" "${commit_arg[@]}" \
     -p:PackAsTool=true -p:ToolCommandName=keepsake -p:PackageId=keepsake \
-    "-p:ToolPackageRuntimeIdentifiers=$(IFS=';'; echo "${all_rids[*]}")"
+    "-p:ToolPackageRuntimeIdentifiers=$(IFS=';'; echo "${all_rids[*]}" | sed 's/;/%3B/g')"
 fi
 
 shopt -s nullglob
