@@ -10,6 +10,7 @@ internal static class Program
         if (args.Length > 0 && args[0] == "s3") return OperatingSystem.IsLinux() ? Vault.S3Benchmark.Run(args[1..]) : 2;
         if (args.Length > 0 && args[0] == "vault-step") return Vault.VaultStep.RunAsync(args[1..]).GetAwaiter().GetResult();
         if (args.Length > 0 && args[0] == "device") return Device.DeviceBackupBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
+        if (args.Length > 0 && args[0] == "startup") return OperatingSystem.IsLinux() ? Startup.StartupBenchmark.Run(args[1..]) : 2;
         if (args.Length > 0 && args[0] == "crypto") return Crypto.CryptoBenchmark.Run(args[1..]);
         if (args.Length > 0 && args[0] == "export") return Export.ExportBenchmark.Run(args[1..]);
         if (args.Length > 0 && args[0] == "export-child") return Export.ExportBenchmark.RunChild(args[1..]);

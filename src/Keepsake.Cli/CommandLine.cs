@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keepsake.Cli.Commands;
+using Keepsake.Cli.Diagnostics;
 using Keepsake.Primitives;
 
 namespace Keepsake.Cli;
@@ -43,6 +44,7 @@ internal static class CommandLine
                      ServeCommand.Create(),
                      ServiceCommand.Create(),
                      StatusCommand.Create(),
+                     DoctorCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {
@@ -50,6 +52,7 @@ internal static class CommandLine
             root.Subcommands.Add(command);
         }
 
+        VersionText.Install(root);
         return root;
     }
 
@@ -59,9 +62,10 @@ internal static class CommandLine
         using var signals = new TerminationSignals(cancellation);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         RunTemp.SweepStale();
+        ParseResult? parse = null;
         try
         {
-            var parse = Build().Parse(args);
+            parse = Build().Parse(args);
             if (parse.Errors.Count > 0 && !RequestsHelp(parse))
             {
                 return UsageReporter.Report(parse, Console.Error);
@@ -72,7 +76,14 @@ internal static class CommandLine
         }
         catch (Exception exception)
         {
-            return ErrorReporter.Report(exception, Console.Error);
+            var code = ErrorReporter.Report(exception, Console.Error);
+            if (code != ExitCodes.Cancelled)
+            {
+                // For keepsake doctor's bundle.
+                ErrorLog.Append(code, parse?.CommandResult.Command.Name ?? "keepsake", ErrorReporter.Classify(exception).Message);
+            }
+
+            return code;
         }
         finally
         {

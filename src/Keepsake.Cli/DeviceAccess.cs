@@ -19,6 +19,9 @@ internal sealed class DeviceAccess : IAsyncDisposable
 
     private SimulatorHost? _simulator;
 
+    /// <summary>Where the simulated iPhone's usbmuxd listens, once <see cref="ConnectAsync"/> started it.</summary>
+    public EndPoint? SimulatorEndPoint => _simulator?.EndPoint;
+
     public static string DataFolder() => Path.GetDirectoryName(VaultAccess.DefaultLocation())!;
 
     /// <summary>Where per-device working copies live (on Linux, the folder <c>keepsake backups</c> searches by default).</summary>
