@@ -24,7 +24,7 @@ internal sealed class SimulatedDevice : IDisposable
         Options = options;
         Faults = options.Faults;
         Phone = phone;
-        Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"));
+        Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"), options.DeviceName);
         State = new DeviceStateStore(Path.Combine(options.StateFolder, "device"));
         TlsCertificate = CreateTlsCertificate(Identity.Key);
         _budget = new FaultBudget(Faults.DisconnectAfterBytes ?? Faults.StallAfterBytes);
