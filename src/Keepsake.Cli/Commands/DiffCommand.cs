@@ -23,18 +23,19 @@ internal static class DiffCommand
             Description = $"The phone's backup password, for encrypted backups (else {CommonOptions.BackupPasswordVariable}, else a prompt).",
             HelpName = "FILE",
         };
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to compare.");
         var raw = new Option<bool>("--raw") { Description = "List the vault's own paths with restic's modifiers (+, -, M, T) instead of the phone's files." };
         var json = CommonOptions.Json();
         var command = new Command("diff", "Show the phone's files added (+), removed (-) and changed (M) between two snapshots, with their sizes and a summary by category (photos, messages, apps...).")
         {
-            from, to, passwordFile, backupPasswordFile, raw, json,
+            from, to, device, passwordFile, backupPasswordFile, raw, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
-            var a = await repository.FindSnapshotAsync(parse.GetValue(from)!, cancellationToken: cancellationToken);
-            var b = await repository.FindSnapshotAsync(parse.GetValue(to)!, cancellationToken: cancellationToken);
+            var a = await SnapshotChoice.FindAsync(repository, parse.GetValue(from)!, parse.GetValue(device), cancellationToken);
+            var b = await SnapshotChoice.FindAsync(repository, parse.GetValue(to)!, parse.GetValue(device), cancellationToken);
             if (parse.GetValue(raw) || !AppleBackupTags.IsAppleBackup(a) || !AppleBackupTags.IsAppleBackup(b))
             {
                 return await RawAsync(repository, a, b, parse.GetValue(json), cancellationToken);
