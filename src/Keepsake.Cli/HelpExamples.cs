@@ -33,6 +33,12 @@ internal static class HelpExamples
         ["repair index"] = ["keepsake repair index", "keepsake repair index --vault /media/usb/keepsake"],
         ["repair snapshots"] = ["keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
         ["help"] = ["keepsake help exit-codes", "keepsake help backup"],
+        ["key"] = ["keepsake key list", "keepsake key add --new-password-file ~/.config/keepsake/second-password", "keepsake key passwd"],
+        ["key list"] = ["keepsake key list", "keepsake key list --json"],
+        ["key add"] = ["keepsake key add", "keepsake key add --new-password-file ~/.config/keepsake/second-password"],
+        ["key remove"] = ["keepsake key remove 4f2a9c1e", "keepsake key remove 4f2a --vault /media/usb/keepsake"],
+        ["key passwd"] = ["keepsake key passwd", "keepsake key passwd --new-password-file ~/.config/keepsake/new-password"],
+        ["unlock"] = ["keepsake unlock", "keepsake unlock --remove-all"],
     };
 
     /// <summary>The help section for <paramref name="command"/>, or empty when it has no examples.</summary>
