@@ -26,7 +26,7 @@ internal static class StorageCommand
             var report = await StorageReport.BuildAsync(backup, parse.GetValue(top), cancellationToken);
             var sections = new (string Name, IReadOnlyList<StorageItem> Items)[]
             {
-                ("domain", report.ByDomain), ("app", report.ByApp), ("largest file", report.LargestFiles), ("largest video", report.LargestVideos), ("largest attachment", report.LargestAttachments),
+                ("category", report.ByCategory), ("domain", [.. report.ByDomain.Take(parse.GetValue(top))]), ("app", [.. report.ByApp.Take(parse.GetValue(top))]), ("largest file", report.LargestFiles), ("largest video", report.LargestVideos), ("largest attachment", report.LargestAttachments),
             };
             if (parse.GetValue(json))
             {

@@ -14,7 +14,11 @@ public sealed class StorageReport
 {
     public required IReadOnlyList<StorageItem> ByDomain { get; init; }
 
+    /// <summary>Bytes and files by app bundle id; an item's detail is the app's name when the backup's Info.plist gives it.</summary>
     public required IReadOnlyList<StorageItem> ByApp { get; init; }
+
+    /// <summary>Bytes and files by what they are (<see cref="BackupCategory"/>: photos, messages, apps...), largest first.</summary>
+    public IReadOnlyList<StorageItem> ByCategory { get; init; } = [];
 
     public required IReadOnlyList<StorageItem> LargestFiles { get; init; }
 
@@ -34,6 +38,7 @@ public sealed class StorageReport
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
         var domains = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
         var apps = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
+        var categories = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
         var largest = new PriorityQueue<StorageItem, long>();
         var videos = new PriorityQueue<StorageItem, long>();
         long total = 0, files = 0;
@@ -48,6 +53,7 @@ public sealed class StorageReport
             total += entry.Size;
             files++;
             Add(domains, entry.Domain, entry.Size);
+            Add(categories, BackupCategories.Of(entry.Domain, entry.RelativePath).ToString().ToLowerInvariant(), entry.Size);
             if (AppOf(entry.Domain) is { } app)
             {
                 Add(apps, app, entry.Size);
@@ -63,7 +69,8 @@ public sealed class StorageReport
         return new StorageReport
         {
             ByDomain = Sorted(domains),
-            ByApp = Sorted(apps),
+            ByApp = [.. Sorted(apps).Select(a => a with { Detail = AppName(source.Properties.InfoPlist, a.Name) })],
+            ByCategory = Sorted(categories),
             LargestFiles = Drain(largest),
             LargestAttachments = await LargestAttachmentsAsync(source, top, cancellationToken).ConfigureAwait(false),
             LargestVideos = Drain(videos),
@@ -85,6 +92,29 @@ public sealed class StorageReport
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The app's name from the backup's Info.plist: <c>Applications/&lt;bundle id&gt;/iTunesMetadata</c> (a plist whose
+    /// <c>itemName</c> is the App Store name), or null when the backup does not say or the metadata cannot be read.
+    /// </summary>
+    public static string? AppName(Keepsake.Plist.PlistDictionary? infoPlist, string bundleId)
+    {
+        if (infoPlist?.GetDictionary("Applications")?.GetDictionary(bundleId)?.GetData("iTunesMetadata") is not { Length: > 0 } metadata)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Keepsake.Plist.PlistReader.Read(metadata) is Keepsake.Plist.PlistDictionary d
+                ? d.GetString("itemName") ?? d.GetString("bundleDisplayName")
+                : null;
+        }
+        catch (Keepsake.Plist.PlistFormatException)
+        {
+            return null;
+        }
     }
 
     private static async Task<IReadOnlyList<StorageItem>> LargestAttachmentsAsync(IBackupFileSource source, int top, CancellationToken cancellationToken)
