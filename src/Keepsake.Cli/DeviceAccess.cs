@@ -198,7 +198,7 @@ internal sealed class DeviceAccess : IAsyncDisposable
 
         if (device is not null && !string.Equals(device, found, StringComparison.OrdinalIgnoreCase) && !string.Equals(device, name, StringComparison.OrdinalIgnoreCase))
         {
-            throw new NoDeviceException($"the iPhone at {address} is {(name is null ? found : $"'{name}' ({found})")}, not '{device}'.");
+            throw new NoDeviceException($"the iPhone at {address} is {found}, not {device}" + (name is null ? "." : $" (its name is '{name}')."));
         }
 
         var records = new PairRecordStore(PairRecordFolder());
