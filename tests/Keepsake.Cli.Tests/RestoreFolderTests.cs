@@ -60,6 +60,9 @@ public sealed class RestoreFolderTests
         var again = KeepsakeProcess.Run(["restore", "latest", "--to-folder", destination], env);
         Assert.Equal(ExitCodes.Usage, again.ExitCode);
         Assert.Contains("give --overwrite to replace it", again.StandardError, StringComparison.Ordinal);
+        // Long vault commands print progress as plain lines too (standard output is not a terminal here).
+        Assert.Matches(@"reading packs: \d+/\d+ packs, [\d.]+ [KMG]?i?B of [\d.]+ [KMG]?i?B, [\d.]+ [KMG]?i?B/s, done in", KeepsakeProcess.Run(["check", "--read-data"], env).EnsureSuccess("keepsake check --read-data").StandardOutput);
+        Assert.Matches(@"copying: 1/1 snapshots, [\d.]+ [KMG]?i?B, [\d.]+ [KMG]?i?B/s, done in", KeepsakeProcess.Run(["copy", "--to", dir.Combine("copy")], new Dictionary<string, string>(env) { ["KEEPSAKE_TO_PASSWORD"] = "copy-pw" }).EnsureSuccess("keepsake copy").StandardOutput);
         File.WriteAllText(Path.Combine(restored, "stray.txt"), "not from the snapshot");
         KeepsakeProcess.Run(["restore", "latest", "--to-folder", destination, "--overwrite"], env).EnsureSuccess("keepsake restore --overwrite");
         Assert.False(File.Exists(Path.Combine(restored, "stray.txt")));
