@@ -12,9 +12,9 @@ namespace Keepsake.Cli;
 /// </summary>
 internal static class BackupSourceOpener
 {
-    public static async Task<IBackupFileSource> OpenAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, CancellationToken cancellationToken)
+    public static async Task<IBackupFileSource> OpenAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, CancellationToken cancellationToken, string? device = null)
     {
-        var source = await OpenSourceAsync(backup, backupPasswordFile, vault, cancellationToken);
+        var source = await OpenSourceAsync(backup, backupPasswordFile, vault, device, cancellationToken);
         try
         {
             if (source.Properties.IsEncrypted)
@@ -32,7 +32,7 @@ internal static class BackupSourceOpener
         }
     }
 
-    private static async Task<IBackupFileSource> OpenSourceAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, CancellationToken cancellationToken)
+    private static async Task<IBackupFileSource> OpenSourceAsync(string backup, FileInfo? backupPasswordFile, VaultAccess vault, string? device, CancellationToken cancellationToken)
     {
         if (Directory.Exists(backup))
         {
@@ -56,7 +56,7 @@ internal static class BackupSourceOpener
         var repository = await vault.OpenAsync(cancellationToken);
         try
         {
-            var snapshot = await repository.FindSnapshotAsync(backup, cancellationToken: cancellationToken);
+            var snapshot = await SnapshotChoice.FindAsync(repository, backup, device, cancellationToken);
             var snapshotProperties = SnapshotBackupSource.ReadProperties(repository, snapshot);
             IBackupFileSource source;
             if (snapshotProperties.IsEncrypted)

@@ -46,6 +46,8 @@ internal static class CommandLine
                      StatusCommand.Create(),
                      DoctorCommand.Create(),
                      HelpCommand.Create(Build),
+                     KeyCommand.Create(),
+                     UnlockCommand.Create(),
                  })
         {
             command.Description += HelpExamples.Section(command.Name) + Environment.NewLine + Environment.NewLine + ExitCodes.HelpPointer;
@@ -71,6 +73,7 @@ internal static class CommandLine
                 return UsageReporter.Report(parse, Console.Error);
             }
 
+            CommonOptions.WarnDeprecated(parse, Console.Error);
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
             return parse.InvokeAsync(configuration, cancellation.Token).GetAwaiter().GetResult();
         }

@@ -13,10 +13,24 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON array of objects instead of a table." };
 
-    public static Option<FileInfo?> BackupPasswordFile() => new("--password-file")
+    /// <summary>The old spelling of the password options, which meant the vault's password in some commands and the backup's in others.</summary>
+    public const string OldPasswordFile = "--password-file";
+
+    /// <summary>A phone backup's password: <c>--backup-password-file</c> in every command (<c>--password-file</c>, its old spelling here, still works).</summary>
+    public static Option<FileInfo?> BackupPasswordFile() => new("--backup-password-file", OldPasswordFile)
     {
-        Description = $"Read the backup password from the first line of FILE (else {BackupPasswordVariable}, else a prompt).",
+        Description = $"Read the phone backup's password from the first line of FILE (else {BackupPasswordVariable}, else a prompt). {OldPasswordFile} is its deprecated old spelling.",
         HelpName = "FILE",
+    };
+
+    /// <summary>
+    /// The phone a command is about: <c>--device UDID|NAME</c>, <c>--udid</c> kept as its alias. Needed when more than
+    /// one phone is attached, or when the vault holds snapshots of more than one phone and the command says <c>latest</c>.
+    /// </summary>
+    public static Option<string?> Device(string description) => new("--device", "--udid")
+    {
+        Description = description + " A UDID or the phone's name; --udid is its alias.",
+        HelpName = "UDID|NAME",
     };
 
     /// <summary>The vault folder; recursive, so it works after any command.</summary>
@@ -35,11 +49,40 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<FileInfo?> VaultPasswordFile(string name = "--password-file") => new(name)
+    /// <summary>
+    /// The vault's password: <c>--vault-password-file</c> in every command. Where the command spelled it
+    /// <paramref name="oldName"/> before, that spelling is kept as a deprecated alias.
+    /// </summary>
+    public static Option<FileInfo?> VaultPasswordFile(string oldName = OldPasswordFile)
     {
-        Description = $"Read the vault password from the first line of FILE (else {VaultPasswordVariable}, else a prompt).",
-        HelpName = "FILE",
-    };
+        const string Name = "--vault-password-file";
+        var option = new Option<FileInfo?>(Name)
+        {
+            Description = $"Read the vault password from the first line of FILE (else {VaultPasswordVariable}, else a prompt)."
+                + (oldName == Name ? string.Empty : $" {oldName} is its deprecated old spelling."),
+            HelpName = "FILE",
+        };
+        if (oldName != Name)
+        {
+            option.Aliases.Add(oldName);
+        }
+
+        return option;
+    }
+
+    /// <summary>A warning for each option given by its deprecated old spelling (to standard error; the option still works).</summary>
+    public static void WarnDeprecated(System.CommandLine.ParseResult parse, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(error);
+        foreach (var option in parse.CommandResult.Children.OfType<OptionResult>())
+        {
+            if (option.IdentifierToken?.Value == OldPasswordFile && option.Option.Name != OldPasswordFile)
+            {
+                error.WriteLine($"warning: {OldPasswordFile} is deprecated here; use {option.Option.Name}.");
+            }
+        }
+    }
 
     public static Option<string?> Domain() => new("--domain") { Description = "Only entries of this backup domain (e.g. HomeDomain).", HelpName = "DOMAIN" };
 

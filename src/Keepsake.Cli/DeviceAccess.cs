@@ -33,8 +33,14 @@ internal sealed class DeviceAccess : IAsyncDisposable
     /// <summary>The folder where Keepsake keeps its own pair records (for Wi-Fi devices).</summary>
     public static string PairRecordFolder() => Path.Combine(DataFolder(), "pair-records");
 
-    /// <summary>The phones to talk to; with <paramref name="simulator"/>, the simulated iPhone serving the generated phone of <paramref name="simulatorPhone"/> (the default one when null).</summary>
-    public async Task<IReadOnlyList<IDeviceConnector>> ConnectAsync(string? udid, string? wifiAddress, bool simulator, CancellationToken cancellationToken, Keepsake.Device.Simulator.Phone.Generated.PhoneProfile? simulatorPhone = null)
+    /// <summary>
+    /// The phone to talk to, chosen by <paramref name="device"/> (a UDID or the phone's name, as <c>--device</c> gives it);
+    /// with <paramref name="simulator"/>, the simulated iPhone serving the generated phone of <paramref name="simulatorPhone"/>
+    /// (the default one when null). With no choice and more than one phone attached, <see cref="AmbiguousDeviceException"/>
+    /// lists them, unless <paramref name="all"/> asks for each of them; a chosen phone that is not there is
+    /// <see cref="NoDeviceException"/>, listing the phones that are.
+    /// </summary>
+    public async Task<IReadOnlyList<IDeviceConnector>> ConnectAsync(string? device, string? wifiAddress, bool simulator, CancellationToken cancellationToken, Keepsake.Device.Simulator.Phone.Generated.PhoneProfile? simulatorPhone = null, bool all = false)
     {
         if (simulator)
         {
@@ -42,12 +48,19 @@ internal sealed class DeviceAccess : IAsyncDisposable
             Directory.CreateDirectory(state);
             var socket = Path.Combine(Path.GetTempPath(), $"keepsake-sim-{Environment.ProcessId}.sock");
             _simulator = await SimulatorHost.StartAsync(new SimulatorOptions { ListenAddress = "UNIX:" + socket, StateFolder = state, Phone = simulatorPhone ?? Keepsake.Device.Simulator.Phone.Generated.PhoneProfile.Default }, cancellationToken);
-            return [await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(_simulator.EndPoint), cancellationToken: cancellationToken)];
+            var simulated = await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(_simulator.EndPoint), cancellationToken: cancellationToken);
+            if (device is not null && !string.Equals(device, simulated.Udid, StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(device, await DeviceNameAsync(simulated, cancellationToken), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new NoDeviceException($"the simulated iPhone is {simulated.Udid}, not '{device}'.");
+            }
+
+            return [simulated];
         }
 
         if (wifiAddress is not null)
         {
-            return [await ConnectOverWifiAsync(wifiAddress, udid, cancellationToken)];
+            return [await ConnectOverWifiAsync(wifiAddress, device, cancellationToken)];
         }
 
         var client = new UsbmuxClient();
@@ -63,37 +76,98 @@ internal sealed class DeviceAccess : IAsyncDisposable
                 + "Connect the phone with a cable (on Linux, install and start usbmuxd), or try 'keepsake backup --simulator'.");
         }
 
-        var chosen = devices.Where(d => udid is null || string.Equals(d.Udid, udid, StringComparison.OrdinalIgnoreCase))
+        var attached = devices
             .GroupBy(d => d.Udid, StringComparer.OrdinalIgnoreCase)
             .Select(g => g.OrderBy(d => d.ConnectionType == UsbmuxDevice.Usb ? 0 : 1).First())
             .ToList();
-        if (chosen.Count == 0)
+        if (attached.Count == 0)
         {
-            throw new NoDeviceException(udid is null
+            throw new NoDeviceException(device is null
                 ? "no iPhone is connected. Connect it with a cable and unlock it, or try 'keepsake backup --simulator'."
-                : $"the iPhone {udid} is not connected.");
+                : $"the iPhone '{device}' is not connected: no iPhone is.");
+        }
+
+        var chosen = attached.Where(d => string.Equals(d.Udid, device, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (device is not null && chosen.Count == 0)
+        {
+            // Not a UDID of an attached phone: perhaps a phone's name (as Finder and the phone's Settings show it).
+            var named = await NamesAsync(client, attached, cancellationToken);
+            chosen = attached.Where(d => string.Equals(named[d.Udid], device, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (chosen.Count == 0)
+            {
+                throw new NoDeviceException($"the iPhone '{device}' is not connected. Connected: {Describe(attached, named)}.");
+            }
+
+            if (chosen.Count > 1)
+            {
+                throw new AmbiguousDeviceException($"{chosen.Count} connected iPhones are named '{device}': {Describe(chosen, named)}. Choose one by UDID with --device UDID.");
+            }
+        }
+        else if (device is null)
+        {
+            if (attached.Count > 1 && !all)
+            {
+                var named = await NamesAsync(client, attached, cancellationToken);
+                throw new AmbiguousDeviceException($"{attached.Count} iPhones are connected: {Describe(attached, named)}. Choose one with --device UDID or --device NAME.");
+            }
+
+            chosen = attached;
         }
 
         var connectors = new List<IDeviceConnector>();
-        foreach (var device in chosen)
+        foreach (var phone in chosen)
         {
             // A phone usbmuxd knows only over Wi-Fi is reached at its address, as libimobiledevice does.
-            connectors.Add(device.ConnectionType == UsbmuxDevice.Network && device.IPAddress is { } address
-                ? await ConnectOverWifiAsync(address.ToString(), device.Udid, cancellationToken)
-                : await UsbmuxDeviceConnector.FindAsync(client, device.Udid, cancellationToken));
+            connectors.Add(phone.ConnectionType == UsbmuxDevice.Network && phone.IPAddress is { } address
+                ? await ConnectOverWifiAsync(address.ToString(), phone.Udid, cancellationToken)
+                : await UsbmuxDeviceConnector.FindAsync(client, phone.Udid, cancellationToken));
         }
 
         return connectors;
     }
 
+    /// <summary>"NAME (UDID), NAME (UDID)" for an error message.</summary>
+    private static string Describe(IEnumerable<UsbmuxDevice> devices, IReadOnlyDictionary<string, string?> names) =>
+        string.Join(", ", devices.Select(d => names.TryGetValue(d.Udid, out var name) && name is not null ? $"'{name}' ({d.Udid})" : d.Udid));
+
+    /// <summary>Each attached phone's name, asked from lockdownd (no session needed); null for a phone that does not say.</summary>
+    private static async Task<Dictionary<string, string?>> NamesAsync(UsbmuxClient client, IEnumerable<UsbmuxDevice> devices, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var device in devices)
+        {
+            names[device.Udid] = device.ConnectionType == UsbmuxDevice.Usb
+                ? await DeviceNameAsync(await UsbmuxDeviceConnector.FindAsync(client, device.Udid, cancellationToken), cancellationToken)
+                : null;
+        }
+
+        return names;
+    }
+
+    /// <summary>The phone's name (lockdownd's DeviceName), or null when it cannot be asked within a few seconds.</summary>
+    internal static async Task<string?> DeviceNameAsync(IDeviceConnector connector, CancellationToken cancellationToken)
+    {
+        using var time = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        time.CancelAfter(WifiProbeTimeout);
+        try
+        {
+            await using var lockdown = await LockdownClient.ConnectAsync(connector, cancellationToken: time.Token);
+            return await lockdown.GetValueAsync(null, "DeviceName", time.Token) is PlistString { Value.Length: > 0 } name ? name.Value : null;
+        }
+        catch (Exception e) when (e is IOException or LockdownException or UsbmuxException or SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// A phone reached directly at an IP address (Wi-Fi sync, lockdownd on port 62078). Its UDID is
     /// asked from lockdownd (QueryType and GetValue need no session) and checked against
-    /// <paramref name="udid"/> when one is given. The pair record comes from Keepsake's own folder,
+    /// <paramref name="device"/> (a UDID or a name) when one is given. The pair record comes from Keepsake's own folder,
     /// where 'keepsake pair' keeps a copy, or else from usbmuxd (a phone paired by Finder, iTunes or
     /// idevicepair), which is then copied there. A phone cannot be paired over Wi-Fi.
     /// </summary>
-    private static async Task<IDeviceConnector> ConnectOverWifiAsync(string wifiAddress, string? udid, CancellationToken cancellationToken)
+    private static async Task<IDeviceConnector> ConnectOverWifiAsync(string wifiAddress, string? device, CancellationToken cancellationToken)
     {
         if (!IPAddress.TryParse(wifiAddress, out var address))
         {
@@ -101,6 +175,7 @@ internal sealed class DeviceAccess : IAsyncDisposable
         }
 
         string found;
+        string? name = null;
         using var probeTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         probeTime.CancelAfter(WifiProbeTimeout);
         try
@@ -111,6 +186,10 @@ internal sealed class DeviceAccess : IAsyncDisposable
             found = (await lockdown.GetValueAsync(null, "UniqueDeviceID", probeTime.Token)) is PlistString s && s.Value.Length > 0
                 ? s.Value
                 : throw new LockdownException($"The phone at {address} did not tell its UDID.");
+            if (device is not null && !string.Equals(device, found, StringComparison.OrdinalIgnoreCase))
+            {
+                name = (await lockdown.GetValueAsync(null, "DeviceName", probeTime.Token)) is PlistString n ? n.Value : null;
+            }
         }
         catch (Exception e) when ((e is IOException and not DeviceProtocolException) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -120,9 +199,9 @@ internal sealed class DeviceAccess : IAsyncDisposable
                 + "and that it was paired over a cable with 'keepsake pair' (which allows Wi-Fi backups).");
         }
 
-        if (udid is not null && !string.Equals(udid, found, StringComparison.OrdinalIgnoreCase))
+        if (device is not null && !string.Equals(device, found, StringComparison.OrdinalIgnoreCase) && !string.Equals(device, name, StringComparison.OrdinalIgnoreCase))
         {
-            throw new NoDeviceException($"the iPhone at {address} is {found}, not {udid}.");
+            throw new NoDeviceException($"the iPhone at {address} is {found}, not {device}" + (name is null ? "." : $" (its name is '{name}')."));
         }
 
         var records = new PairRecordStore(PairRecordFolder());

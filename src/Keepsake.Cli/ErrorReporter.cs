@@ -64,6 +64,12 @@ internal static class ErrorReporter
                 return (ExitCodes.CorruptData, $"corrupt property list: {plist.Message}");
             case PathEscapeException escape:
                 return (ExitCodes.CorruptData, escape.Message);
+            case Keepsake.Engine.Vault.RestoreTargetExistsException exists:
+                return (ExitCodes.Usage, exists.Message);
+            case NotConfirmedException declined:
+                return (ExitCodes.Cancelled, declined.Message);
+            case AmbiguousDeviceException ambiguous:
+                return (ExitCodes.Usage, ambiguous.Message);
             case NoDeviceException none:
                 return (ExitCodes.NoDevice, none.Message);
             case LockdownException lockdown:

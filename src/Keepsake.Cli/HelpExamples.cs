@@ -44,6 +44,12 @@ internal static class HelpExamples
         ["service status"] = ["keepsake service status"],
         ["status"] = ["keepsake status", "keepsake service status"],
         ["serve"] = ["keepsake serve", "keepsake serve --listen 127.0.0.1:8080 --password-file ~/.config/keepsake/vault-password"],
+        ["key"] = ["keepsake key list", "keepsake key add --new-password-file ~/.config/keepsake/second-password", "keepsake key passwd"],
+        ["key list"] = ["keepsake key list", "keepsake key list --json"],
+        ["key add"] = ["keepsake key add", "keepsake key add --new-password-file ~/.config/keepsake/second-password"],
+        ["key remove"] = ["keepsake key remove 4f2a9c1e", "keepsake key remove 4f2a --vault /media/usb/keepsake"],
+        ["key passwd"] = ["keepsake key passwd", "keepsake key passwd --new-password-file ~/.config/keepsake/new-password"],
+        ["unlock"] = ["keepsake unlock", "keepsake unlock --remove-all"],
     };
 
     /// <summary>The help section for <paramref name="command"/>, or empty when it has no examples.</summary>

@@ -33,7 +33,7 @@ internal sealed class PasswordSource(string what, string environmentVariable, st
         if (Console.IsInputRedirected)
         {
             throw new PasswordUnavailableException(
-                $"the {what} password is needed: set {environmentVariable}, pass --password-file FILE, or run in a terminal to be asked.");
+                $"the {what} password is needed: set {environmentVariable}, pass {OptionFor(what)} FILE, or run in a terminal to be asked.");
         }
 
         var first = Prompt($"Enter the {what} password: ");
@@ -88,4 +88,14 @@ internal sealed class PasswordSource(string what, string environmentVariable, st
         chars.Clear();
         return secret;
     }
+
+    /// <summary>The option that names a file with this password (one meaning per option in every command).</summary>
+    private static string OptionFor(string what) => what switch
+    {
+        "vault" => "--vault-password-file",
+        "backup" => "--backup-password-file",
+        "target vault" => "--to-password-file",
+        "new vault" or "new backup" => "--new-password-file",
+        _ => "the password-file option",
+    };
 }

@@ -26,7 +26,7 @@ internal sealed class SimulatedDevice : IDisposable
         Faults = options.Faults;
         _passcodeLocked = options.Faults.PasscodeLocked;
         Phone = phone;
-        Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"));
+        Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"), options.DeviceName);
         State = new DeviceStateStore(Path.Combine(options.StateFolder, "device"));
         TlsCertificate = CreateTlsCertificate(Identity.Key);
         _budget = new FaultBudget(Faults.DisconnectAfterBytes ?? Faults.StallAfterBytes);

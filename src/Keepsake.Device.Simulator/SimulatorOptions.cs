@@ -54,4 +54,7 @@ public sealed class SimulatorOptions
 
     /// <summary>The DeviceLink major version the device offers (400 for iOS 14+; 300 for older hosts).</summary>
     public long DeviceLinkVersion { get; init; } = 400;
+
+    /// <summary>The phone's name as lockdownd and its backups tell it (default "Keepsake Test iPhone"), so that two simulated phones can be told apart by name.</summary>
+    public string? DeviceName { get; init; }
 }

@@ -16,7 +16,14 @@ public sealed partial class Repository
     /// and hash to its ID. <paramref name="readDataFraction"/> (restic's --read-data-subset=N%) reads
     /// only that share of the packs, chosen at random, so that repeated runs cover all of them.
     /// </summary>
-    public async Task<CheckResult> CheckAsync(bool readData = false, double readDataFraction = 1, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    public Task<CheckResult> CheckAsync(bool readData = false, double readDataFraction = 1, IProgress<string>? progress = null, CancellationToken cancellationToken = default) =>
+        CheckCoreAsync(readData, readDataFraction, progress, null, cancellationToken);
+
+    /// <summary>As <see cref="CheckAsync(bool, double, IProgress{string}?, CancellationToken)"/>, reporting the packs checked and bytes read to <paramref name="work"/>.</summary>
+    public Task<CheckResult> CheckAsync(bool readData, double readDataFraction, IProgress<WorkProgress>? work, CancellationToken cancellationToken = default) =>
+        CheckCoreAsync(readData, readDataFraction, null, work, cancellationToken);
+
+    private async Task<CheckResult> CheckCoreAsync(bool readData, double readDataFraction, IProgress<string>? progress, IProgress<WorkProgress>? work, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readDataFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(readDataFraction, 1);
@@ -68,6 +75,10 @@ public sealed partial class Repository
             : null;
 
         // Packs are checked in parallel (each worker reads, hashes and decrypts a whole pack).
+        long packsDone = 0;
+        long? bytesToRead = readData
+            ? index.Packs.Keys.Where(p => (toRead is null || toRead.Contains(p)) && stored.ContainsKey(p)).Sum(p => stored[p])
+            : null;
         var packErrors = new System.Collections.Concurrent.ConcurrentBag<CheckProblem>();
         await Parallel.ForEachAsync(
             index.Packs,
@@ -116,6 +127,10 @@ public sealed partial class Repository
                 catch (RepositoryCorruptedException e)
                 {
                     packErrors.Add(new CheckProblem(e.ObjectType, e.ObjectId, e.Problem));
+                }
+                finally
+                {
+                    work?.Report(new WorkProgress(readData ? "reading packs" : "checking packs", "packs", Interlocked.Increment(ref packsDone), index.Packs.Count, Interlocked.Read(ref bytesRead), bytesToRead));
                 }
             }).ConfigureAwait(false);
         errors.AddRange(packErrors.OrderBy(p => p.ObjectId, StringComparer.Ordinal));

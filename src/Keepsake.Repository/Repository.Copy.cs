@@ -14,9 +14,16 @@ public sealed partial class Repository
     /// and paths) are skipped. The copies record the source snapshot as "original" and have no parent
     /// (as restic's copy does).
     /// </summary>
-    public async Task<CopyResult> CopyToAsync(Repository target, IEnumerable<Snapshot> snapshots, CancellationToken cancellationToken = default)
+    public Task<CopyResult> CopyToAsync(Repository target, IEnumerable<Snapshot> snapshots, CancellationToken cancellationToken = default) =>
+        CopyToAsync(target, snapshots, null, cancellationToken);
+
+    /// <summary>As <see cref="CopyToAsync(Repository, IEnumerable{Snapshot}, CancellationToken)"/>, reporting snapshots done and bytes read to <paramref name="progress"/>.</summary>
+    public async Task<CopyResult> CopyToAsync(Repository target, IEnumerable<Snapshot> snapshots, IProgress<WorkProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        var selected = snapshots.ToList();
+        long done = 0, bytesRead = 0;
         ArgumentNullException.ThrowIfNull(snapshots);
         await using var sourceLock = (await LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         await using var targetLock = (await target.LockAsync(exclusive: false, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
@@ -30,8 +37,9 @@ public sealed partial class Repository
         try
         {
             var visited = new HashSet<ObjectId>();
-            foreach (var snapshot in snapshots)
+            foreach (var snapshot in selected)
             {
+                progress?.Report(new WorkProgress("copying", "snapshots", done++, selected.Count, bytesRead, null));
                 if (existing.Any(e => e.Time == snapshot.Time && e.Tree == snapshot.Tree && e.Hostname == snapshot.Hostname && e.Paths.SequenceEqual(snapshot.Paths)))
                 {
                     present++;
@@ -62,6 +70,7 @@ public sealed partial class Repository
                             if (!saver.Has(id, BlobType.Data))
                             {
                                 var data = await LoadBlobAsync(BlobType.Data, id, cancellationToken).ConfigureAwait(false);
+                                bytesRead += data.Length;
                                 if (await saver.SaveAsync(BlobType.Data, id, data).ConfigureAwait(false))
                                 {
                                     blobs++;
@@ -80,6 +89,7 @@ public sealed partial class Repository
             }
 
             await saver.FlushAsync(cancellationToken).ConfigureAwait(false);
+            progress?.Report(new WorkProgress("copying", "snapshots", selected.Count, selected.Count, bytesRead, null));
         }
         catch
         {

@@ -24,7 +24,11 @@ public sealed partial class Repository
     /// pack's age): a device backup that was interrupted has stored packs that no snapshot uses yet,
     /// and its resume must find them.
     /// </summary>
-    public async Task<PruneResult> PruneAsync(TimeSpan gracePeriod, CancellationToken cancellationToken = default)
+    public Task<PruneResult> PruneAsync(TimeSpan gracePeriod, CancellationToken cancellationToken = default) =>
+        PruneAsync(gracePeriod, null, cancellationToken);
+
+    /// <summary>As <see cref="PruneAsync(TimeSpan, CancellationToken)"/>, reporting the packs repacked (and their bytes) to <paramref name="progress"/>.</summary>
+    public async Task<PruneResult> PruneAsync(TimeSpan gracePeriod, IProgress<WorkProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
         await using var repoLock = (await LockAsync(exclusive: true, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
@@ -149,7 +153,11 @@ public sealed partial class Repository
             builders[type] = new PackBuilder(type);
         }
 
-        foreach (var group in repack.GroupBy(b => b.PackId))
+        var groups = repack.GroupBy(b => b.PackId).ToList();
+        long packsRead = 0, bytesRepacked = 0;
+        var bytesToRepack = groups.Sum(g => stored[g.Key]);
+        progress?.Report(new WorkProgress("repacking", "packs", 0, groups.Count, 0, bytesToRepack));
+        foreach (var group in groups)
         {
             var packBytes = await Backend.LoadAsync(FileType.Pack, group.Key.ToString(), cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var blob in group.OrderBy(b => b.Offset))
@@ -167,6 +175,9 @@ public sealed partial class Repository
                     await FlushPackAsync(blob.Type).ConfigureAwait(false);
                 }
             }
+
+            bytesRepacked += stored[group.Key];
+            progress?.Report(new WorkProgress("repacking", "packs", ++packsRead, groups.Count, bytesRepacked, bytesToRepack));
         }
 
         await FlushPackAsync(BlobType.Data).ConfigureAwait(false);

@@ -193,9 +193,13 @@ public sealed partial class Repository
             {
                 try
                 {
-                    var written = await RestoreFileAsync(job.Node, job.Target, token).ConfigureAwait(false);
-                    Interlocked.Add(ref bytes, written);
-                    Interlocked.Increment(ref files);
+                    var existing = options.SkipExisting ? new FileInfo(job.Target) : null;
+                    var written = existing is { Exists: true } && existing.Length == (long)job.Node.Size && existing.LastWriteTimeUtc == job.Node.ModTime.UtcDateTime
+                        ? existing.Length
+                        : await RestoreFileAsync(job.Node, job.Target, token).ConfigureAwait(false);
+                    var total = Interlocked.Add(ref bytes, written);
+                    var count = Interlocked.Increment(ref files);
+                    options.Progress?.Report(new WorkProgress("restoring", "files", count, null, total, options.TotalBytes));
                 }
                 catch (RepositoryCorruptedException e)
                 {

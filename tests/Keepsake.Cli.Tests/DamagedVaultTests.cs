@@ -137,6 +137,10 @@ public sealed class DamagedVaultTests(DamagedVaultFixture vault) : IClassFixture
             Assert.Contains(pack, restore.StandardError, StringComparison.Ordinal);
         }
 
+        // A restore that lost files stays marked incomplete (issue 12), so that info never calls it complete.
+        var marker = dir.Combine("a", "phoneA", ".keepsake-restore-incomplete");
+        Assert.True(File.Exists(marker), "a partial restore is marked incomplete");
+        File.Delete(marker);
         AssertSameFiles(vault.PhoneA, dir.Combine("a", "phoneA"), damaged);
         Assert.Empty(Directory.EnumerateFiles(dir.Combine("a"), "*.tmp", SearchOption.AllDirectories));
 

@@ -32,7 +32,7 @@ public sealed class DeviceCommandsTests
         var wrong = KeepsakeProcess.Run(["verify", "latest"], new Dictionary<string, string>(env) { ["KEEPSAKE_BACKUP_PASSWORD"] = "nope" });
         Assert.Equal(12, wrong.ExitCode);
 
-        KeepsakeProcess.Run(["restore", "latest", "--to-device", "--simulator", "--no-reboot"], env).EnsureSuccess("keepsake restore --to-device");
+        KeepsakeProcess.Run(["restore", "latest", "--to-device", "--simulator", "--no-reboot", "--yes"], env).EnsureSuccess("keepsake restore --to-device");
         var folder = home.Combine("restored");
         KeepsakeProcess.Run(["restore", "latest", "--to-folder", folder], env).EnsureSuccess("keepsake restore --to-folder");
         var restored = Assert.Single(Directory.GetDirectories(folder));

@@ -123,6 +123,48 @@ public sealed class UsageTests
     }
 
     [Fact]
+    public void EveryCommand_PasswordOptionsHaveOneMeaning_OldSpellingOnlyAnAlias()
+    {
+        static IEnumerable<Command> All(Command command) => command.Subcommands.SelectMany(c => All(c).Prepend(c));
+        var seen = 0;
+        foreach (var command in All(CommandLine.Build()))
+        {
+            foreach (var option in command.Options.Where(o => o.Aliases.Append(o.Name).Any(n => n.Contains("password", StringComparison.Ordinal))))
+            {
+                seen++;
+                Assert.Contains(option.Name, (string[])["--vault-password-file", "--backup-password-file", "--new-password-file", "--to-password-file"]);
+                Assert.DoesNotContain(option.Aliases, a => a != "--password-file");
+                var meaning = option.Name switch
+                {
+                    "--vault-password-file" => "vault password",
+                    "--backup-password-file" => "backup",
+                    "--to-password-file" => "target vault",
+                    _ => "new",
+                };
+                Assert.Contains(meaning, option.Description, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(seen > 20, $"only {seen} password options found");
+    }
+
+    [Fact]
+    public void Run_OldPasswordFileSpelling_StillWorksWithAWarning()
+    {
+        using var dir = new TempDirectory();
+        var passwordFile = dir.Combine("pw");
+        File.WriteAllText(passwordFile, "old-spelling-pw\n");
+        var env = new Dictionary<string, string> { ["KEEPSAKE_VAULT"] = dir.Combine("vault") };
+        KeepsakeProcess.Run(["init", "--vault-password-file", passwordFile], env).EnsureSuccess("keepsake init --vault-password-file");
+
+        var old = KeepsakeProcess.Run(["snapshots", "--password-file", passwordFile], env).EnsureSuccess("keepsake snapshots --password-file");
+
+        Assert.Contains("warning: --password-file is deprecated here; use --vault-password-file.", old.StandardError, StringComparison.Ordinal);
+        Assert.Contains("0 snapshots", old.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.PasswordRequired, KeepsakeProcess.Run(["snapshots"], env).ExitCode);
+    }
+
+    [Fact]
     public void Suggest_TypoSwapAndPrefix_FindTheName()
     {
         string[] names = ["backup", "backups", "snapshots", "restore"];

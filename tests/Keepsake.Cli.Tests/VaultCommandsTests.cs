@@ -28,7 +28,7 @@ public sealed class VaultCommandsTests
         var firstImport = Assert.Single(mvtSnapshots, s => s.GetProperty("id").GetString() != child.GetProperty("id").GetString());
         Assert.Equal(firstImport.GetProperty("id").GetString(), child.GetProperty("parent").GetString());
         mvtSnapshots = [firstImport, child];
-        var encrypted = Assert.Single(snapshots, s => s.GetProperty("encrypted").GetString() == "yes");
+        var encrypted = Assert.Single(snapshots, s => s.GetProperty("encrypted").ValueKind == System.Text.Json.JsonValueKind.True);
 
         // info and ls read a snapshot in place, encrypted ones with the backup's own password.
         var info = Json(KeepsakeProcess.Run(["info", mvtSnapshots[1].GetProperty("shortId").GetString()!, "--json"], env).EnsureSuccess("keepsake info SNAPSHOT"));

@@ -22,15 +22,36 @@ internal static class CheckCommand
             var reading = parse.GetValue(readData) || fraction is not null;
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
-            var result = await repository.CheckAsync(reading, fraction ?? 1, cancellationToken: cancellationToken);
+            Repository.CheckResult result;
+            using (var progress = WorkProgressReporter.For(parse.GetValue(json) ? Console.Error : Console.Out))
+            {
+                result = await repository.CheckAsync(reading, fraction ?? 1, reading ? progress : null, cancellationToken);
+            }
+
             if (parse.GetValue(json))
             {
-                JsonOutput.WriteArray(Console.Out, result.Errors.Select(e => (Severity: "error", Problem: e)).Concat(result.Warnings.Select(w => (Severity: "warning", Problem: w))), (w, p) =>
+                JsonOutput.WriteObject(Console.Out, w =>
                 {
-                    w.WriteString("severity", p.Severity);
-                    w.WriteString("objectType", p.Problem.ObjectType);
-                    w.WriteString("objectId", p.Problem.ObjectId);
-                    w.WriteString("message", p.Problem.Message);
+                    w.WriteBoolean("ok", result.IsOk);
+                    w.WriteBoolean("readData", reading);
+                    w.WriteNumber("snapshots", result.Snapshots);
+                    w.WriteNumber("trees", result.Trees);
+                    w.WriteNumber("packs", result.Packs);
+                    w.WriteNumber("bytesRead", result.BytesRead);
+                    foreach (var (name, problems) in new[] { ("errors", result.Errors), ("warnings", result.Warnings) })
+                    {
+                        w.WriteStartArray(name);
+                        foreach (var problem in problems)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("objectType", problem.ObjectType);
+                            w.WriteString("objectId", problem.ObjectId);
+                            w.WriteString("message", problem.Message);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                    }
                 });
             }
             else

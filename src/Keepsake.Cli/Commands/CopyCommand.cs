@@ -13,10 +13,11 @@ internal static class CopyCommand
         var snapshots = new Argument<string[]>("SNAPSHOT") { Description = "Snapshots to copy (default: all).", Arity = ArgumentArity.ZeroOrMore };
         var to = new Option<string>("--to") { Description = "The vault to copy into (created if absent).", HelpName = "VAULT", Required = true };
         var passwordFile = CommonOptions.VaultPasswordFile();
+        var json = CommonOptions.Json();
         var toPasswordFile = new Option<FileInfo?>("--to-password-file") { Description = $"The target vault's password file (else {TargetPasswordVariable}, else a prompt).", HelpName = "FILE" };
         var command = new Command("copy", "Copy snapshots into another vault, re-encrypted with its keys and deduplicated against what it holds.")
         {
-            snapshots, to, passwordFile, toPasswordFile,
+            snapshots, to, passwordFile, toPasswordFile, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,7 +34,31 @@ internal static class CopyCommand
                 ? await repository.ListSnapshotsAsync(cancellationToken)
                 : await Task.WhenAll(wanted.Select(w => repository.FindSnapshotAsync(w, cancellationToken: cancellationToken)));
             var skipped = VaultAccess.WarnSkipped(repository, Console.Error);
-            var result = await repository.CopyToAsync(target, selected, cancellationToken);
+            Repository.CopyResult result;
+            using (var progress = WorkProgressReporter.For(parse.GetValue(json) ? Console.Error : Console.Out))
+            {
+                result = await repository.CopyToAsync(target, selected, progress, cancellationToken);
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.WriteObject(Console.Out, w =>
+                {
+                    w.WriteString("target", targetAccess.Location);
+                    w.WriteStartArray("copied");
+                    foreach (var s in result.Copied)
+                    {
+                        w.WriteSnapshot(s);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteNumber("alreadyPresent", result.AlreadyPresent);
+                    w.WriteNumber("blobsCopied", result.BlobsCopied);
+                    w.WriteNumber("bytesAdded", result.BytesAdded);
+                });
+                return skipped > 0 ? ExitCodes.Partial : ExitCodes.Success;
+            }
+
             foreach (var s in result.Copied)
             {
                 Console.WriteLine($"copied snapshot {s.ShortId}");

@@ -23,6 +23,7 @@ internal static class DiffCommand
             Description = $"The phone's backup password, for encrypted backups (else {CommonOptions.BackupPasswordVariable}, else a prompt).",
             HelpName = "FILE",
         };
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to compare.");
         var raw = new Option<bool>("--raw") { Description = "List the vault's own paths with restic's modifiers (+, -, M, T) instead of the phone's files." };
         var data = new Option<bool>("--data") { Description = "Compare the phone's data item by item instead of its files: messages added and deleted (with their conversation, sender, date and text), contacts added, removed and changed, photos, calls and notes." };
         var kinds = new Option<string[]>("--kind")
@@ -34,7 +35,7 @@ internal static class DiffCommand
         var json = CommonOptions.Json();
         var command = new Command("diff", "Show the phone's files added (+), removed (-) and changed (M) between two snapshots, with their sizes and a summary by category (photos, messages, apps...); with --data, the messages, contacts, photos, calls and notes added, deleted and changed.")
         {
-            from, to, passwordFile, backupPasswordFile, raw, data, kinds, json,
+            from, to, device, passwordFile, backupPasswordFile, raw, data, kinds, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,8 +52,8 @@ internal static class DiffCommand
 
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
-            var a = await repository.FindSnapshotAsync(parse.GetValue(from)!, cancellationToken: cancellationToken);
-            var b = await repository.FindSnapshotAsync(parse.GetValue(to)!, cancellationToken: cancellationToken);
+            var a = await SnapshotChoice.FindAsync(repository, parse.GetValue(from)!, parse.GetValue(device), cancellationToken);
+            var b = await SnapshotChoice.FindAsync(repository, parse.GetValue(to)!, parse.GetValue(device), cancellationToken);
             if (parse.GetValue(data))
             {
                 return await DiffDataOutput.RunAsync(repository, a, b, dataKinds, parse.GetValue(backupPasswordFile), parse.GetValue(json), cancellationToken);

@@ -12,13 +12,14 @@ internal static class EncryptionCommand
     {
         var action = new Argument<string>("ACTION") { Description = "on, off, change or status." };
         action.AcceptOnlyFromAmong("on", "off", "change", "status");
-        var udid = new Option<string?>("--udid") { Description = "The phone (default: the one connected).", HelpName = "UDID" };
+        var udid = CommonOptions.Device("The phone (default: the one connected).");
         var simulator = new Option<bool>("--simulator") { Description = "The built-in simulated iPhone." };
         var passwordFile = CommonOptions.BackupPasswordFile();
+        var json = CommonOptions.Json();
         var newPasswordFile = new Option<FileInfo?>("--new-password-file") { Description = $"For change: the new password's file (else {NewPasswordVariable}, else a prompt).", HelpName = "FILE" };
         var command = new Command("encryption", "Turn the phone's encrypted backups on or off, or change their password. Encrypted backups include saved passwords, Health, Wi-Fi settings and call history.")
         {
-            action, udid, simulator, passwordFile, newPasswordFile,
+            action, udid, simulator, passwordFile, newPasswordFile, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,6 +42,13 @@ internal static class EncryptionCommand
 
             switch (what)
             {
+                case "status" when parse.GetValue(json):
+                    JsonOutput.WriteObject(Console.Out, w =>
+                    {
+                        w.WriteString("udid", connector.Udid);
+                        w.WriteBoolean("encrypted", isOn);
+                    });
+                    return ExitCodes.Success;
                 case "status":
                     Console.WriteLine($"Backup encryption is {(isOn ? "on" : "off")} for {connector.Udid}.");
                     return ExitCodes.Success;

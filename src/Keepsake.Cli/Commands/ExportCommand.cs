@@ -21,11 +21,13 @@ internal static class ExportCommand
         var to = CommonOptions.Date("--to", "Only items before this date (YYYY-MM-DD).");
         var timeZone = CommonOptions.TimeZone("Show times in this IANA time zone (default UTC).");
         var byAlbum = new Option<bool>("--by-album") { Description = "Photos: one folder per album." };
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to read.");
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
+        var json = CommonOptions.Json();
         var command = new Command("export", "Export messages, contacts, calls, photos, notes, voicemail, calendar, Safari or WhatsApp data in open formats. Exporting again into the same folder adds only what is new.")
         {
-            kind, source, destination, format, conversation, participant, from, to, timeZone, byAlbum, passwordFile, vaultPasswordFile,
+            kind, source, destination, format, conversation, participant, from, to, timeZone, byAlbum, device, passwordFile, vaultPasswordFile, json,
         };
         command.Validators.Add(result =>
         {
@@ -66,13 +68,30 @@ internal static class ExportCommand
             ExportResult result;
             if (File.Exists(input))
             {
-                result = await RunWithProgressAsync(p => ExportRunner.RunAsync(exportKind, input, dest, options, p, cancellationToken));
+                result = await RunWithProgressAsync(parse.GetValue(json), p => ExportRunner.RunAsync(exportKind, input, dest, options, p, cancellationToken));
             }
             else
             {
                 var vault = VaultAccess.From(parse, parse.GetValue(vaultPasswordFile));
-                using var backup = await BackupSourceOpener.OpenAsync(input, parse.GetValue(passwordFile), vault, cancellationToken);
-                result = await RunWithProgressAsync(p => ExportRunner.RunAsync(exportKind, backup, dest, options, p, cancellationToken));
+                using var backup = await BackupSourceOpener.OpenAsync(input, parse.GetValue(passwordFile), vault, cancellationToken, parse.GetValue(device));
+                result = await RunWithProgressAsync(parse.GetValue(json), p => ExportRunner.RunAsync(exportKind, backup, dest, options, p, cancellationToken));
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.WriteObject(Console.Out, w =>
+                {
+                    w.WriteString("kind", exportKind.ToString().ToLowerInvariant());
+                    w.WriteString("destination", Path.GetFullPath(result.Destination));
+                    w.WriteStartObject("counts");
+                    foreach (var (counter, count) in result.Counts)
+                    {
+                        w.WriteNumber(counter, count);
+                    }
+
+                    w.WriteEndObject();
+                });
+                return ExitCodes.Success;
             }
 
             Console.WriteLine($"Exported {exportKind.ToString().ToLowerInvariant()} to {Path.GetFullPath(result.Destination)}: "
@@ -86,11 +105,15 @@ internal static class ExportCommand
     internal static string Words(string counter) =>
         string.Concat(counter.Select((c, i) => char.IsUpper(c) && i > 0 ? " " + char.ToLowerInvariant(c) : c.ToString()));
 
-    private static async Task<ExportResult> RunWithProgressAsync(Func<IProgress<ExportProgress>?, Task<ExportResult>> run)
+    private static async Task<ExportResult> RunWithProgressAsync(bool plain, Func<IProgress<ExportProgress>?, Task<ExportResult>> run)
     {
-        if (Console.IsOutputRedirected)
+        if (plain || Console.IsOutputRedirected)
         {
-            return await run(null);
+            // Plain lines (a log, a pipe): the phase as it changes, and the count at most every few seconds.
+            using var lines = new WorkProgressReporter(Console.Error, live: false);
+            var progress = new SynchronousProgress(p => lines.Report(new Repository.WorkProgress(
+                p.Phase, "items", p.Done, p.Total, 0, null)));
+            return await run(progress);
         }
 
         ExportResult? result = null;
@@ -111,5 +134,11 @@ internal static class ExportCommand
                 task.Value = task.MaxValue;
             });
         return result!;
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that reports on the exporter's own thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>
+    private sealed class SynchronousProgress(Action<ExportProgress> report) : IProgress<ExportProgress>
+    {
+        public void Report(ExportProgress value) => report(value);
     }
 }

@@ -13,22 +13,23 @@ internal static class ExtractCommand
         var destination = new Argument<string>("DEST") { Description = "Folder to write into, as DEST/<domain>/<relative path>." };
         var domain = CommonOptions.Domain();
         var path = new Option<string?>("--path") { Description = "Only entries whose relative path starts with P.", HelpName = "P" };
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to read.");
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var command = new Command("extract", "Write a backup's files (decrypted) into a folder, with their modification times. Never writes outside DEST.")
         {
-            backup, destination, domain, path, passwordFile, vaultPasswordFile,
+            backup, destination, domain, path, device, passwordFile, vaultPasswordFile,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(backup)!, parse.GetValue(destination)!, parse.GetValue(domain), parse.GetValue(path), parse.GetValue(passwordFile),
-            VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), cancellationToken));
+            VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(device), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string backup, string destination, string? domain, string? path, FileInfo? passwordFile, VaultAccess vault, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string backup, string destination, string? domain, string? path, FileInfo? passwordFile, VaultAccess vault, string? device, CancellationToken cancellationToken)
     {
         // Opening checks the password before anything is written.
-        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken);
+        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken, device);
         var progress = new Progress<ExtractProgress>(_ => { });
         var result = BackupExtractor.Extract(source, destination, new ExtractOptions { Domain = domain, PathPrefix = path }, progress, cancellationToken);
         Console.WriteLine($"Extracted {result.Files} files ({new ByteSize(result.Bytes)}), {result.Directories} directories, {result.Symlinks} symlinks into {Path.GetFullPath(destination)}.");

@@ -22,9 +22,10 @@ internal static class ForgetCommand
         var prune = new Option<bool>("--prune") { Description = "Then remove the data only forgotten snapshots used." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only say what would be forgotten." };
         var passwordFile = CommonOptions.VaultPasswordFile();
+        var json = CommonOptions.Json();
         var command = new Command("forget", "Forget the snapshots a retention policy does not keep (each device's snapshots separately, by host).")
         {
-            last, hourly, daily, weekly, monthly, yearly, within, tags, prune, dryRun, passwordFile,
+            last, hourly, daily, weekly, monthly, yearly, within, tags, prune, dryRun, passwordFile, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +48,41 @@ internal static class ForgetCommand
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             var result = await repository.ForgetAsync(policy, parse.GetValue(dryRun), cancellationToken);
+            if (parse.GetValue(json))
+            {
+                var skipped = VaultAccess.WarnSkipped(repository, Console.Error) > 0;
+                var pruned = parse.GetValue(prune) && !parse.GetValue(dryRun) ? await repository.PruneAsync(PruneCommand.GracePeriod, cancellationToken) : null;
+                JsonOutput.WriteObject(Console.Out, w =>
+                {
+                    w.WriteBoolean("dryRun", parse.GetValue(dryRun));
+                    w.WriteStartArray("kept");
+                    foreach (var s in result.Kept)
+                    {
+                        w.WriteSnapshot(s);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("forgotten");
+                    foreach (var s in result.Removed)
+                    {
+                        w.WriteSnapshot(s);
+                    }
+
+                    w.WriteEndArray();
+                    if (pruned is null)
+                    {
+                        w.WriteNull("prune");
+                    }
+                    else
+                    {
+                        w.WriteStartObject("prune");
+                        PruneCommand.WritePrune(w, pruned);
+                        w.WriteEndObject();
+                    }
+                });
+                return skipped ? ExitCodes.Partial : ExitCodes.Success;
+            }
+
             foreach (var s in result.Removed)
             {
                 Console.WriteLine($"{(parse.GetValue(dryRun) ? "would forget" : "forgot")} {s.ShortId} {s.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} {s.Hostname}");

@@ -10,21 +10,36 @@ internal static class InfoCommand
     public static Command Create()
     {
         var backup = new Argument<string>("BACKUP") { Description = "A backup folder, or a vault snapshot (ID, ID prefix, or latest)." };
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to read.");
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var json = CommonOptions.Json();
         var command = new Command("info", "Show a backup's device, iOS version, date, encryption, completeness and contents.")
         {
-            backup, passwordFile, vaultPasswordFile, json,
+            backup, device, passwordFile, vaultPasswordFile, json,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(passwordFile), VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(passwordFile), VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(json), parse.GetValue(device), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string backup, FileInfo? passwordFile, VaultAccess vault, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string backup, FileInfo? passwordFile, VaultAccess vault, bool json, string? device, CancellationToken cancellationToken)
     {
-        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken);
+        // A folder an interrupted 'keepsake restore --to-folder' left: never complete, whatever its files say.
+        var interruptedRestore = Directory.Exists(backup) && File.Exists(Path.Combine(backup, Keepsake.Engine.Vault.FolderRestoreJob.IncompleteMarker));
+        IBackupFileSource opened;
+        try
+        {
+            opened = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken, device);
+        }
+        catch (Exception e) when (interruptedRestore && e is BackupFormatException or Plist.PlistFormatException or IOException)
+        {
+            // The restore stopped before the files that describe the backup (Manifest.db, Info.plist) were written.
+            return ReportInterruptedRestore(backup, json, e.Message);
+        }
+
+        using var source = opened;
         var p = source.Properties;
+        var complete = p.IsComplete && !interruptedRestore;
         long files = 0, directories = 0, symlinks = 0, bytes = 0;
         var domains = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in source.Entries())
@@ -58,7 +73,7 @@ internal static class InfoCommand
                 w.WriteStringOrNull("serialNumber", p.SerialNumber);
                 w.WriteDate("date", p.Date);
                 w.WriteBoolean("encrypted", p.IsEncrypted);
-                w.WriteBoolean("complete", p.IsComplete);
+                w.WriteBoolean("complete", complete);
                 w.WriteStringOrNull("snapshotState", p.SnapshotState);
                 w.WriteStringOrNull("formatVersion", p.FormatVersion);
                 w.WriteStringOrNull("manifest", p.ManifestKind);
@@ -76,9 +91,44 @@ internal static class InfoCommand
         Console.WriteLine($"iOS:           {p.ProductVersion ?? "?"} ({p.BuildVersion ?? "?"})");
         Console.WriteLine($"Date (UTC):    {p.Date?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?"}");
         Console.WriteLine($"Encrypted:     {(p.IsEncrypted ? "yes" : "no")}");
-        Console.WriteLine($"Complete:      {(!p.IsComplete ? $"NO: the backup was not finished (SnapshotState: {p.SnapshotState ?? "missing"})" : p.StatusPlist is null ? "unknown (the backup has no Status.plist)" : p.SnapshotState is null ? "unknown (Status.plist has no SnapshotState)" : "yes")}");
+        Console.WriteLine($"Complete:      {(interruptedRestore ? "NO: an interrupted restore; run the same 'keepsake restore --to-folder' again to finish it" : !p.IsComplete ? $"NO: the backup was not finished (SnapshotState: {p.SnapshotState ?? "missing"})" : p.StatusPlist is null ? "unknown (the backup has no Status.plist)" : p.SnapshotState is null ? "unknown (Status.plist has no SnapshotState)" : "yes")}");
         Console.WriteLine($"Format:        {p.ManifestKind ?? "?"}, version {p.FormatVersion ?? "?"}");
         Console.WriteLine($"Contents:      {files} files ({new ByteSize(bytes)}), {directories} directories, {symlinks} symlinks in {domains.Count} domains");
         return BackupSourceOpener.ReportUnreadable(source);
+    }
+
+    private static int ReportInterruptedRestore(string backup, bool json, string problem)
+    {
+        if (json)
+        {
+            JsonOutput.WriteArray(Console.Out, [backup], (w, _) =>
+            {
+                w.WriteString("path", Path.GetFullPath(backup));
+                foreach (var name in new[] { "udid", "deviceName", "productType", "iosVersion", "buildVersion", "serialNumber", "date" })
+                {
+                    w.WriteNull(name);
+                }
+
+                w.WriteBoolean("encrypted", false);
+                w.WriteBoolean("complete", false);
+                foreach (var name in new[] { "snapshotState", "formatVersion", "manifest" })
+                {
+                    w.WriteNull(name);
+                }
+
+                foreach (var name in new[] { "files", "directories", "symlinks", "domains", "fileBytes" })
+                {
+                    w.WriteNumber(name, 0);
+                }
+            });
+        }
+        else
+        {
+            Console.WriteLine($"Backup:        {Path.GetFullPath(backup)}");
+            Console.WriteLine("Complete:      NO: an interrupted restore; run the same 'keepsake restore --to-folder' again to finish it");
+        }
+
+        Console.Error.WriteLine($"keepsake: the backup cannot be read yet: {problem}");
+        return ExitCodes.Partial;
     }
 }

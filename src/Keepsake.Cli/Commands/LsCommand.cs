@@ -12,20 +12,21 @@ internal static class LsCommand
         var backup = new Argument<string>("BACKUP") { Description = "A backup folder, or a vault snapshot (ID, ID prefix, or latest)." };
         var prefix = new Argument<string?>("PATH-PREFIX") { Description = "Only entries whose relative path starts with this.", Arity = ArgumentArity.ZeroOrOne };
         var domain = CommonOptions.Domain();
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to read.");
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var json = CommonOptions.Json();
         var command = new Command("ls", "List a backup's files, directories and symlinks with their metadata.")
         {
-            backup, prefix, domain, passwordFile, vaultPasswordFile, json,
+            backup, prefix, domain, device, passwordFile, vaultPasswordFile, json,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(domain), parse.GetValue(prefix), parse.GetValue(passwordFile), VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(json), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(backup)!, parse.GetValue(domain), parse.GetValue(prefix), parse.GetValue(passwordFile), VaultAccess.From(parse, parse.GetValue(vaultPasswordFile)), parse.GetValue(json), parse.GetValue(device), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string backup, string? domain, string? prefix, FileInfo? passwordFile, VaultAccess vault, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string backup, string? domain, string? prefix, FileInfo? passwordFile, VaultAccess vault, bool json, string? device, CancellationToken cancellationToken)
     {
-        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken);
+        using var source = await BackupSourceOpener.OpenAsync(backup, passwordFile, vault, cancellationToken, device);
         var entries = source.Entries(domain, prefix);
         if (json)
         {

@@ -15,7 +15,7 @@ internal static class PairCommand
 {
     public static Command Create()
     {
-        var udid = new Option<string?>("--udid") { Description = "The phone (default: each connected one).", HelpName = "UDID" };
+        var udid = CommonOptions.Device("The phone (default: the one connected).");
         var simulator = new Option<bool>("--simulator") { Description = "The built-in simulated iPhone." };
         var command = new Command("pair", "Pair with the phone over a cable: unlock it and tap Trust when it asks. The pairing is kept with owner-only permissions, and the phone then also accepts backups over Wi-Fi ('keepsake backup --wifi ADDRESS').") { udid, simulator };
         command.SetAction(async (parse, cancellationToken) =>

@@ -11,7 +11,7 @@ internal static class SnapshotsCommand
     {
         var passwordFile = CommonOptions.VaultPasswordFile();
         var json = CommonOptions.Json();
-        var udid = new Option<string?>("--udid") { Description = "Only snapshots of this device.", HelpName = "UDID" };
+        var udid = CommonOptions.Device("Only snapshots of this phone.");
         var command = new Command("snapshots", "List the vault's snapshots (time, device, iOS, encrypted, tags).") { passwordFile, json, udid };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -19,7 +19,7 @@ internal static class SnapshotsCommand
             using var repository = await vault.OpenAsync(cancellationToken);
             var wanted = parse.GetValue(udid);
             var snapshots = (await repository.ListSnapshotsAsync(cancellationToken))
-                .Where(s => wanted is null || string.Equals(AppleBackupTags.Get(s, "udid"), wanted, StringComparison.OrdinalIgnoreCase))
+                .Where(s => wanted is null || SnapshotChoice.IsOf(s, wanted))
                 .OrderBy(s => s.Time)
                 .ToList();
             var code = VaultAccess.WarnSkipped(repository, Console.Error) > 0 ? ExitCodes.Partial : ExitCodes.Success;
@@ -35,7 +35,15 @@ internal static class SnapshotsCommand
                     w.WriteStringOrNull("device", AppleBackupTags.Get(s, "device"));
                     w.WriteStringOrNull("model", AppleBackupTags.Get(s, "model"));
                     w.WriteStringOrNull("iosVersion", AppleBackupTags.Get(s, "ios"));
-                    w.WriteStringOrNull("encrypted", AppleBackupTags.Get(s, "encrypted"));
+                    if (AppleBackupTags.Get(s, "encrypted") is { } encrypted)
+                    {
+                        w.WriteBoolean("encrypted", encrypted == "yes");
+                    }
+                    else
+                    {
+                        w.WriteNull("encrypted");
+                    }
+
                     w.WriteStringOrNull("parent", s.Parent?.ToString());
                     w.WriteStartArray("paths");
                     foreach (var p in s.Paths)

@@ -11,21 +11,22 @@ internal static class StorageCommand
     {
         var source = new Argument<string>("SOURCE") { Description = "A backup folder or a vault snapshot." };
         var top = new Option<int>("--top") { Description = "How many of the largest items to show.", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var device = CommonOptions.Device("With latest: the phone whose latest snapshot to read.");
         var passwordFile = CommonOptions.BackupPasswordFile();
         var vaultPasswordFile = CommonOptions.VaultPasswordFile("--vault-password-file");
         var json = CommonOptions.Json();
         var command = new Command("storage", "Show a backup's size by domain and app, and its largest files, videos and message attachments.")
         {
-            source, top, passwordFile, vaultPasswordFile, json,
+            source, top, device, passwordFile, vaultPasswordFile, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var vault = VaultAccess.From(parse, parse.GetValue(vaultPasswordFile));
-            using var backup = await BackupSourceOpener.OpenAsync(parse.GetValue(source)!, parse.GetValue(passwordFile), vault, cancellationToken);
+            using var backup = await BackupSourceOpener.OpenAsync(parse.GetValue(source)!, parse.GetValue(passwordFile), vault, cancellationToken, parse.GetValue(device));
             var report = await StorageReport.BuildAsync(backup, parse.GetValue(top), cancellationToken);
             var sections = new (string Name, IReadOnlyList<StorageItem> Items)[]
             {
-                ("domain", report.ByDomain), ("app", report.ByApp), ("largest file", report.LargestFiles), ("largest video", report.LargestVideos), ("largest attachment", report.LargestAttachments),
+                ("category", report.ByCategory), ("domain", [.. report.ByDomain.Take(parse.GetValue(top))]), ("app", [.. report.ByApp.Take(parse.GetValue(top))]), ("largest file", report.LargestFiles), ("largest video", report.LargestVideos), ("largest attachment", report.LargestAttachments),
             };
             if (parse.GetValue(json))
             {

@@ -29,8 +29,10 @@ internal sealed class DeviceIdentity
     /// <summary>The device public key as libimobiledevice needs it: PKCS#1 PEM.</summary>
     public byte[] PublicKeyPem => System.Text.Encoding.ASCII.GetBytes(PemEncoding.WriteString("RSA PUBLIC KEY", Key.ExportRSAPublicKey()) + "\n");
 
-    public static DeviceIdentity LoadOrCreate(string path)
+    /// <summary>The identity kept at <paramref name="path"/> (made on first use); <paramref name="deviceName"/> replaces the default name when given.</summary>
+    public static DeviceIdentity LoadOrCreate(string path, string? deviceName = null)
     {
+        var name = deviceName ?? "Keepsake Test iPhone";
         if (File.Exists(path))
         {
             var plist = PlistReader.Read(File.ReadAllBytes(path)).AsDictionary();
@@ -43,6 +45,7 @@ internal sealed class DeviceIdentity
                 WiFiAddress = plist.GetString("WiFiAddress")!,
                 UniqueChipId = plist.GetInt64("UniqueChipID") ?? 1,
                 Key = key,
+                DeviceName = name,
             };
         }
 
@@ -55,6 +58,7 @@ internal sealed class DeviceIdentity
             WiFiAddress = string.Join(':', bytes.Take(6).Select((b, i) => (i == 0 ? (byte)(b & 0xFC) : b).ToString("x2", CultureInfo.InvariantCulture))),
             UniqueChipId = BitConverter.ToInt64(bytes, 8) & 0x00FFFFFFFFFFFF,
             Key = RSA.Create(2048),
+            DeviceName = name,
         };
         var saved = new PlistDictionary
         {

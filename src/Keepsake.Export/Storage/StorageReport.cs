@@ -15,7 +15,11 @@ public sealed class StorageReport
 {
     public required IReadOnlyList<StorageItem> ByDomain { get; init; }
 
+    /// <summary>Bytes and files by app bundle id; an item's detail is the app's name when the backup's Info.plist gives it.</summary>
     public required IReadOnlyList<StorageItem> ByApp { get; init; }
+
+    /// <summary>Bytes and files by what they are (<see cref="BackupCategory"/>: photos, messages, apps...), largest first.</summary>
+    public IReadOnlyList<StorageItem> ByCategory { get; init; } = [];
 
     public required IReadOnlyList<StorageItem> LargestFiles { get; init; }
 
@@ -35,6 +39,7 @@ public sealed class StorageReport
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
         var domains = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
         var apps = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
+        var categories = new Dictionary<string, (long Bytes, long Files)>(StringComparer.Ordinal);
         var largest = new PriorityQueue<StorageItem, long>();
         var videos = new PriorityQueue<StorageItem, long>();
         long total = 0, files = 0;
@@ -49,6 +54,7 @@ public sealed class StorageReport
             total += entry.Size;
             files++;
             Add(domains, entry.Domain, entry.Size);
+            Add(categories, BackupCategories.Of(entry.Domain, entry.RelativePath).ToString().ToLowerInvariant(), entry.Size);
             if (AppOf(entry.Domain) is { } app)
             {
                 Add(apps, app, entry.Size);
@@ -64,7 +70,8 @@ public sealed class StorageReport
         return new StorageReport
         {
             ByDomain = Sorted(domains),
-            ByApp = Named(Sorted(apps), source),
+            ByApp = [.. Sorted(apps).Select(a => a with { Detail = AppName(source.Properties.InfoPlist, a.Name) })],
+            ByCategory = Sorted(categories),
             LargestFiles = Drain(largest),
             LargestAttachments = await LargestAttachmentsAsync(source, top, cancellationToken).ConfigureAwait(false),
             LargestVideos = Drain(videos),
@@ -77,31 +84,6 @@ public sealed class StorageReport
     /// App lines with the app's name as their detail: the <c>itemName</c> of its <c>iTunesMetadata</c> in Info.plist's
     /// <c>Applications</c> (written by Finder, idevicebackup2 and Keepsake for App Store apps).
     /// </summary>
-    private static List<StorageItem> Named(IReadOnlyList<StorageItem> apps, IBackupFileSource source)
-    {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (source.Properties.InfoPlist?.GetDictionary("Applications") is { } applications)
-        {
-            foreach (var (bundleId, node) in applications)
-            {
-                try
-                {
-                    if (node is PlistDictionary app && app.GetData("iTunesMetadata") is { } metadata
-                        && PlistReader.Read(metadata) is PlistDictionary store && store.GetString("itemName") is { Length: > 0 } name)
-                    {
-                        names[bundleId] = name;
-                    }
-                }
-                catch (Exception e) when (e is PlistFormatException or InvalidCastException)
-                {
-                    // A damaged entry: that app is shown by its bundle id alone.
-                }
-            }
-        }
-
-        return [.. apps.Select(a => names.TryGetValue(a.Name, out var name) ? a with { Detail = name } : a)];
-    }
-
     /// <summary>The app bundle id of an app domain (<c>AppDomain-com.example.App</c> → <c>com.example.App</c>), or null.</summary>
     public static string? AppOf(string domain)
     {
@@ -115,6 +97,30 @@ public sealed class StorageReport
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The app's name from the backup's Info.plist: <c>Applications/&lt;bundle id&gt;/iTunesMetadata</c> (a plist whose
+    /// <c>itemName</c> is the App Store name), or null when the backup does not say or the metadata cannot be read.
+    /// </summary>
+    public static string? AppName(Keepsake.Plist.PlistDictionary? infoPlist, string bundleId)
+    {
+        try
+        {
+            if (infoPlist?.GetDictionary("Applications")?.GetDictionary(bundleId)?.GetData("iTunesMetadata") is not { Length: > 0 } metadata)
+            {
+                return null;
+            }
+
+            return Keepsake.Plist.PlistReader.Read(metadata) is Keepsake.Plist.PlistDictionary d
+                ? d.GetString("itemName") ?? d.GetString("bundleDisplayName")
+                : null;
+        }
+        catch (Exception e) when (e is Keepsake.Plist.PlistFormatException or InvalidCastException)
+        {
+            // A damaged entry: that app is shown by its bundle id alone.
+            return null;
+        }
     }
 
     private static async Task<IReadOnlyList<StorageItem>> LargestAttachmentsAsync(IBackupFileSource source, int top, CancellationToken cancellationToken)
