@@ -10,7 +10,7 @@ namespace Keepsake.Cli.Commands;
 /// <summary>
 /// <c>keepsake serve [--listen 127.0.0.1:PORT]</c>: the long-running service. It backs up phones as they
 /// appear and serves the local JSON API (docs/design/service.md). The vault password is read once at start
-/// (KEEPSAKE_PASSWORD or --password-file; a terminal prompt only when run by hand) and kept in memory.
+/// (KEEPSAKE_PASSWORD or --vault-password-file; a terminal prompt only when run by hand) and kept in memory.
 /// </summary>
 internal static class ServeCommand
 {

@@ -9,7 +9,7 @@ namespace Keepsake.Cli.Commands;
 /// <c>keepsake service install|uninstall|status</c>: runs <c>keepsake serve</c> at login as a per-user service:
 /// a systemd user unit (Type=notify) on Linux, a launchd LaunchAgent on macOS, a Task Scheduler logon task on
 /// Windows. The vault password for unattended runs goes into an owner-only file (never into the definition):
-/// the file given with --password-file, else one written from KEEPSAKE_PASSWORD or a prompt at install.
+/// the file given with --vault-password-file, else one written from KEEPSAKE_PASSWORD or a prompt at install.
 /// </summary>
 internal static class ServiceCommand
 {

@@ -28,7 +28,7 @@ public sealed record ServiceInstallSpec
     /// <summary>The full argument list after the program.</summary>
     public IReadOnlyList<string> Arguments()
     {
-        var arguments = new List<string>(LeadingArguments) { "serve", "--password-file", PasswordFile };
+        var arguments = new List<string>(LeadingArguments) { "serve", "--vault-password-file", PasswordFile };
         if (Vault is not null)
         {
             arguments.Add("--vault");

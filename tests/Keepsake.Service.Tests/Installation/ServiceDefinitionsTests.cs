@@ -54,7 +54,7 @@ public sealed class ServiceDefinitionsTests
         Assert.Contains(ServiceDefinitions.LaunchdLabel, ValueAfter("Label"), StringComparison.Ordinal);
         Assert.Equal("<true />", ValueAfter("RunAtLoad"));
         var arguments = dict.SkipWhile(e => e.Value != "ProgramArguments").Skip(1).First().Elements("string").Select(e => e.Value).ToList();
-        Assert.Equal(["/usr/local/bin/keepsake", "/opt/keep sake/keepsake.dll", "serve", "--password-file", "/home/ann/.config/keepsake/vault-password", "--vault", "/media/usb/vault 100%"], arguments);
+        Assert.Equal(["/usr/local/bin/keepsake", "/opt/keep sake/keepsake.dll", "serve", "--vault-password-file", "/home/ann/.config/keepsake/vault-password", "--vault", "/media/usb/vault 100%"], arguments);
         Assert.Contains("SuccessfulExit", ValueAfter("KeepAlive"), StringComparison.Ordinal);
     }
 
