@@ -24,7 +24,7 @@ public sealed class ServiceDefinitionsTests
         Assert.Contains("Type=notify", lines);
         Assert.Contains("UMask=0077", lines);
         Assert.Contains("WantedBy=default.target", lines);
-        Assert.Contains("ExecStart=/usr/bin/dotnet \"/opt/keep sake/keepsake.dll\" serve --password-file /home/ann/.config/keepsake/vault-password --vault \"/media/usb/vault 100%%\"", lines);
+        Assert.Contains("ExecStart=/usr/bin/dotnet \"/opt/keep sake/keepsake.dll\" serve --vault-password-file /home/ann/.config/keepsake/vault-password --vault \"/media/usb/vault 100%%\"", lines);
         Assert.DoesNotContain("KEEPSAKE_PASSWORD", unit, StringComparison.Ordinal);
     }
 
@@ -66,7 +66,7 @@ public sealed class ServiceDefinitionsTests
         Assert.Equal(@"PC\ann", xml.Root!.Element(ns + "Triggers")!.Element(ns + "LogonTrigger")!.Element(ns + "UserId")!.Value);
         var exec = xml.Root.Element(ns + "Actions")!.Element(ns + "Exec")!;
         Assert.Equal(@"C:\Program Files\Keepsake\keepsake.exe", exec.Element(ns + "Command")!.Value);
-        Assert.Equal("\"/opt/keep sake/keepsake.dll\" serve --password-file /home/ann/.config/keepsake/vault-password --vault \"/media/usb/vault 100%\"", exec.Element(ns + "Arguments")!.Value);
+        Assert.Equal("\"/opt/keep sake/keepsake.dll\" serve --vault-password-file /home/ann/.config/keepsake/vault-password --vault \"/media/usb/vault 100%\"", exec.Element(ns + "Arguments")!.Value);
         Assert.Equal("PT0S", xml.Root.Element(ns + "Settings")!.Element(ns + "ExecutionTimeLimit")!.Value);
     }
 
