@@ -25,7 +25,7 @@ public static class KindReader
     };
 
     /// <summary>Rows shown per table; the download holds all of them.</summary>
-    public const int RowLimit = 1000;
+    public const int RowLimit = 200;
 
     /// <summary>The download formats of a kind (aliases left out).</summary>
     public static IReadOnlyList<string> DownloadFormats(ExportKind kind) =>
@@ -34,6 +34,18 @@ public static class KindReader
     public static async Task<IReadOnlyList<DataTable>> ReadAsync(SnapshotView view, ExportKind kind, string format, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(view);
+        if (view.CachedTables.TryGetValue(kind, out var cached))
+        {
+            return cached;
+        }
+
+        var tables = await ExportTablesAsync(view, kind, format, cancellationToken);
+        view.CachedTables[kind] = tables;
+        return tables;
+    }
+
+    private static async Task<IReadOnlyList<DataTable>> ExportTablesAsync(SnapshotView view, ExportKind kind, string format, CancellationToken cancellationToken)
+    {
         var folder = RunTemp.CreateFolder("web-read");
         try
         {

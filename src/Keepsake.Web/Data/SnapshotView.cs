@@ -62,6 +62,9 @@ public sealed class SnapshotView : IDisposable
 
     internal IReadOnlyList<PhotoAsset>? CachedAssets { get => _assets; set => _assets = value; }
 
+    /// <summary>Readable tables already made from this snapshot, by kind (a snapshot never changes).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<Export.ExportKind, IReadOnlyList<DataTable>> CachedTables { get; } = new();
+
     public void Dispose()
     {
         _messages?.Dispose();

@@ -53,7 +53,7 @@ public static class WebEndpoints
                 "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        sessions.End(context);
+        sessions.End(context, clearCookie: false);
         sessions.Start(context.Response);
         return Results.Redirect("/", permanent: false);
     }

@@ -19,7 +19,7 @@ public sealed class RequestGuard(RequestDelegate next, SessionStore sessions)
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Response.Headers;
         headers["X-Content-Type-Options"] = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
+        headers["Referrer-Policy"] = "same-origin";
         headers["X-Frame-Options"] = "DENY";
         headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -78,7 +78,7 @@ public sealed class RequestGuard(RequestDelegate next, SessionStore sessions)
     {
         ArgumentNullException.ThrowIfNull(context);
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length == 0)
+        if (origin.Length == 0 || origin == "null")
         {
             return context.Request.Headers["Sec-Fetch-Site"].ToString() == "same-origin";
         }

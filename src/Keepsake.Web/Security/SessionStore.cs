@@ -63,13 +63,18 @@ public sealed class SessionStore
         return session;
     }
 
-    /// <summary>Ends the session of the request's cookie, if any, and clears the cookie.</summary>
-    public void End(HttpContext context)
+    /// <summary>Ends the session of the request's cookie, if any, and (with <paramref name="clearCookie"/>) clears the cookie.</summary>
+    public void End(HttpContext context, bool clearCookie = true)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Cookies.TryGetValue(CookieName, out var id) && id is not null)
         {
             End(id);
+        }
+
+        if (!clearCookie)
+        {
+            return;
         }
 
         context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Strict });
