@@ -36,6 +36,7 @@ internal static class CommandLine
                      PruneCommand.Create(),
                      CopyCommand.Create(),
                      RepairCommand.Create(),
+                     UiCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {

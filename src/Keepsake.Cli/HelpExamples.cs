@@ -32,6 +32,7 @@ internal static class HelpExamples
         ["repair"] = ["keepsake repair index", "keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
         ["repair index"] = ["keepsake repair index", "keepsake repair index --vault /media/usb/keepsake"],
         ["repair snapshots"] = ["keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
+        ["ui"] = ["keepsake ui", "keepsake ui --no-open", "keepsake ui --port 7467 --no-open"],
         ["help"] = ["keepsake help exit-codes", "keepsake help backup"],
     };
 

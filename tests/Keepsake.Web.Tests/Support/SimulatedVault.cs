@@ -100,13 +100,24 @@ internal sealed class SimulatedVault : IAsyncDisposable
         return result.Snapshot;
     }
 
-    private Task<SimulatorHost> StartSimulatorAsync() => SimulatorHost.StartAsync(new SimulatorOptions
+    private Task<SimulatorHost> StartSimulatorAsync(string? phoneFolder = null, string state = "state") => SimulatorHost.StartAsync(new SimulatorOptions
     {
-        ListenAddress = "UNIX:" + Directory.Combine("usbmuxd.sock"),
-        PhoneFolder = PhoneFolder,
-        StateFolder = Directory.Combine("state"),
+        ListenAddress = "UNIX:" + Directory.Combine(state + ".sock"),
+        PhoneFolder = phoneFolder ?? PhoneFolder,
+        StateFolder = Directory.Combine(state),
         BackupKeyIterations = 1000,
     });
+
+    /// <summary>Backs up a second phone (its own identity) made from <paramref name="profile"/> into the same vault.</summary>
+    public async Task<(Snapshot Snapshot, PhonePlan Plan, string PhoneFolder)> BackUpOtherPhoneAsync(PhoneProfile profile, string name)
+    {
+        var simulatorFolder = Directory.Combine("simulator-" + name);
+        var phone = GeneratedPhone.Ensure(simulatorFolder, profile);
+        var options = new DeviceBackupOptions { WorkingRoot = Directory.Combine("working-" + name), TemporaryRoot = Directory.Combine("tmp-" + name), IdleTimeout = TimeSpan.FromSeconds(300) };
+        await using var simulator = await StartSimulatorAsync(phone, "state-" + name);
+        var result = await DeviceBackupJob.RunAsync(await ConnectAsync(simulator), Repository, options);
+        return (result.Snapshot, GeneratedPhone.Plan(simulatorFolder, profile), phone);
+    }
 
     private static async Task<IDeviceConnector> ConnectAsync(SimulatorHost simulator) =>
         await UsbmuxDeviceConnector.FindAsync(new UsbmuxClient(simulator.EndPoint));

@@ -27,9 +27,24 @@ public sealed class WebFixture : IAsyncLifetime
     /// <summary>Where screenshots go: the test results folder, kept as artifacts, never committed.</summary>
     public static string ScreenshotFolder => Path.Combine(Fixtures.ProjectRoot, "artifacts", "test-results", "web-screenshots");
 
+    /// <summary>
+    /// The speed phone: one 100,000-message conversation and 10,000 photos. Made (and backed up into the
+    /// same vault, served by the same app) only when KEEPSAKE_WEB_SPEED=1: it costs minutes on a loaded machine.
+    /// </summary>
+    public static readonly PhoneProfile SpeedProfile = new(seed: 12, size: PhoneProfile.MinimumSize) { LargestConversation = 100_000, Photos = 10_000 };
+
+    public static bool SpeedRun => Environment.GetEnvironmentVariable("KEEPSAKE_WEB_SPEED") == "1";
+
+    internal (Repository.Snapshots.Snapshot Snapshot, PhonePlan Plan, string PhoneFolder)? Speed { get; private set; }
+
     public async Task InitializeAsync()
     {
         _vault = await SimulatedVault.CreateAsync(Profile, advanceAndEncrypt: true);
+        if (SpeedRun)
+        {
+            Speed = await _vault.BackUpOtherPhoneAsync(SpeedProfile, "speed");
+        }
+
         _host = await LocalWebHost.StartAsync(_vault.Repository, logging: Log);
         _browser = await Browser.LaunchAsync(_host);
     }
