@@ -37,6 +37,7 @@ internal static class CommandLine
                      CopyCommand.Create(),
                      RepairCommand.Create(),
                      UiCommand.Create(),
+                     ServeCommand.Create(),
                      HelpCommand.Create(Build),
                  })
         {

@@ -34,6 +34,7 @@ internal static class HelpExamples
         ["repair snapshots"] = ["keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
         ["ui"] = ["keepsake ui", "keepsake ui --no-open", "keepsake ui --port 7467 --no-open"],
         ["help"] = ["keepsake help exit-codes", "keepsake help backup"],
+        ["serve"] = ["keepsake serve", "keepsake serve --listen 127.0.0.1:8080 --password-file ~/.config/keepsake/vault-password"],
     };
 
     /// <summary>The help section for <paramref name="command"/>, or empty when it has no examples.</summary>

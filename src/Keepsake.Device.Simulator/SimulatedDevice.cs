@@ -18,11 +18,13 @@ internal sealed class SimulatedDevice : IDisposable
 
     private readonly Dictionary<ushort, IDeviceService> _services;
     private readonly FaultBudget _budget;
+    private bool _passcodeLocked;
 
     public SimulatedDevice(SimulatorOptions options, PhoneContents phone)
     {
         Options = options;
         Faults = options.Faults;
+        _passcodeLocked = options.Faults.PasscodeLocked;
         Phone = phone;
         Identity = DeviceIdentity.LoadOrCreate(Path.Combine(options.StateFolder, "device", "identity.plist"));
         State = new DeviceStateStore(Path.Combine(options.StateFolder, "device"));
@@ -42,6 +44,16 @@ internal sealed class SimulatedDevice : IDisposable
     public SimulatorOptions Options { get; }
 
     public SimulatorFaults Faults { get; }
+
+    /// <summary>
+    /// Whether the phone is locked with its passcode now: starts as <see cref="SimulatorFaults.PasscodeLocked"/>
+    /// and can be switched while the simulator runs (<see cref="SimulatorHost.SetPasscodeLocked"/>).
+    /// </summary>
+    public bool PasscodeLocked
+    {
+        get => Volatile.Read(ref _passcodeLocked);
+        set => Volatile.Write(ref _passcodeLocked, value);
+    }
 
     public DeviceIdentity Identity { get; }
 

@@ -48,6 +48,12 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>Simulates plugging the cable back in: listeners get Attached.</summary>
     public Task AttachAsync() => _usbmuxd.SetAttachedAsync(true);
 
+    /// <summary>
+    /// Locks (true) or unlocks (false) the phone while it runs: a locked phone answers PasswordProtected to Pair
+    /// and to StartService of mobilebackup2, as an iPhone with a passcode does until it is unlocked.
+    /// </summary>
+    public void SetPasscodeLocked(bool locked) => _device.PasscodeLocked = locked;
+
     /// <summary>Starts listening; generates the phone of <see cref="SimulatorOptions.Phone"/> first when no phone folder is given and it is not stored yet.</summary>
     public static Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {

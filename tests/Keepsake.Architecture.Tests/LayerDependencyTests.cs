@@ -24,6 +24,7 @@ public sealed class LayerDependencyTests
         ["Keepsake.Export"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat"],
         ["Keepsake.Web"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat", "Keepsake.Repository", "Keepsake.Engine", "Keepsake.Export"],
         ["Keepsake.Cli"] = ["*"],
+        ["Keepsake.Service"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat", "Keepsake.Repository", "Keepsake.Device", "Keepsake.Engine"],
     };
 
     public static TheoryData<string> SourceProjects()

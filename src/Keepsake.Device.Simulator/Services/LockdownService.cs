@@ -152,7 +152,7 @@ internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
                 ["HardwareModel"] = "N104AP",
                 ["HardwarePlatform"] = "t8030",
                 ["InternationalMobileEquipmentIdentity"] = "356789012345678",
-                ["PasswordProtected"] = device.Faults.PasscodeLocked,
+                ["PasswordProtected"] = device.PasscodeLocked,
                 ["PhoneNumber"] = "+1 (555) 010-0000",
                 ["ProductName"] = "iPhone OS",
                 ["ProductType"] = id.ProductType,
@@ -183,7 +183,7 @@ internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
     private void Pair(PlistDictionary request, PlistDictionary reply)
     {
         var faults = device.Faults;
-        if (faults.PasscodeLocked)
+        if (device.PasscodeLocked)
         {
             Fail(reply, LockdownError.PasswordProtected);
             return;
@@ -260,7 +260,7 @@ internal sealed class LockdownService(SimulatedDevice device) : IDeviceService
             return;
         }
 
-        if (service == MobileBackup2Client.ServiceName && device.Faults.PasscodeLocked)
+        if (service == MobileBackup2Client.ServiceName && device.PasscodeLocked)
         {
             Fail(reply, LockdownError.PasswordProtected);
             return;

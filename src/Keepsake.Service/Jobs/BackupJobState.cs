@@ -1,0 +1,9 @@
+namespace Keepsake.Service.Jobs;
+
+/// <summary>Where a backup job is.</summary>
+public enum BackupJobState
+{
+    Running,
+    Succeeded,
+    Failed,
+}
