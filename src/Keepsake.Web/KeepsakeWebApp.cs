@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Keepsake.Web;
 
 /// <summary>
-/// Plugs the web app into an ASP.NET Core host: <see cref="AddKeepsakeWeb"/> registers its services,
+/// Plugs the web app into an ASP.NET Core host: <c>AddKeepsakeWeb</c> registers its services,
 /// <see cref="UseKeepsakeWeb"/> adds the request guard (loopback Host, same Origin, session cookie) and
 /// maps the pages and downloads. The host decides where it listens (loopback only) and opens the vault.
 /// </summary>
@@ -21,15 +21,19 @@ public static class KeepsakeWebApp
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(repository);
+        return services.AddKeepsakeWeb(_ => new VaultCatalog(repository));
+    }
+
+    /// <summary>Registers the app's services; <paramref name="catalog"/> makes the vault catalog from the host's services.</summary>
+    public static IServiceCollection AddKeepsakeWeb(this IServiceCollection services, Func<IServiceProvider, VaultCatalog> catalog)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<LoginCodes>();
         services.AddSingleton<SessionStore>();
-        services.AddSingleton(new VaultCatalog(repository));
+        services.AddSingleton(catalog);
         services.AddSingleton<ThumbnailCache>();
         services.AddRazorComponents();
         services.AddAntiforgery();
-
-        // Antiforgery's keys live in memory only: nothing of a session is written to disk.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         return services;
     }
 

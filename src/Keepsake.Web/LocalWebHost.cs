@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,6 +43,9 @@ public sealed class LocalWebHost : IAsyncDisposable
 
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         builder.Services.AddKeepsakeWeb(repository);
+
+        // Antiforgery's keys live in memory only: nothing of a session is written to disk.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         var app = builder.Build();
         app.UseKeepsakeWeb();
         await app.StartAsync(cancellationToken);

@@ -37,6 +37,18 @@ internal static class UiCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (await FromRunningServiceAsync(cancellationToken) is { } serviceLink)
+            {
+                Console.WriteLine($"The Keepsake service is running; its web app is at {new Uri(serviceLink, "/")}.");
+                Console.WriteLine($"Sign in with this link within a minute (it works once): {serviceLink}");
+                if (!parse.GetValue(noOpen))
+                {
+                    OpenBrowser(serviceLink);
+                }
+
+                return ExitCodes.Success;
+            }
+
             var vault = VaultAccess.From(parse, parse.GetValue(passwordFile));
             using var repository = await vault.OpenAsync(cancellationToken);
             await using var host = await LocalWebHost.StartAsync(repository, parse.GetValue(port), cancellationToken: cancellationToken);
@@ -67,6 +79,38 @@ internal static class UiCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A login link from the service running for this user (found through its runtime file, asked with
+    /// the bearer token from its owner-only token file), or null when none answers.
+    /// </summary>
+    private static async Task<Uri?> FromRunningServiceAsync(CancellationToken cancellationToken)
+    {
+        var paths = new Service.ServicePaths(DeviceAccess.DataFolder());
+        if (Service.Runtime.RuntimeFile.TryRead(paths.RuntimeFile) is not { } runtime || !File.Exists(runtime.TokenFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(runtime.Address, WebServeExtension.LoginCodePath));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Service.Security.ServiceToken.Read(runtime.TokenFile));
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return new Uri(json.RootElement.GetProperty("url").GetString()!);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException or UriFormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Opens the system browser on an owner-only page that forwards to <paramref name="link"/>.</summary>

@@ -19,21 +19,31 @@ public sealed class VaultCatalog : IDisposable
     private const int OpenLimit = 6;
     private static readonly TimeSpan ListFreshness = TimeSpan.FromSeconds(3);
 
-    private readonly Repository.Repository _repository;
+    private readonly Func<CancellationToken, Task<Repository.Repository>> _openVault;
+    private Repository.Repository? _repository;
     private readonly ConcurrentDictionary<string, long> _sizes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SnapshotView> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _listGate = new(1, 1);
     private (DateTimeOffset At, IReadOnlyList<Snapshot> Snapshots)? _list;
 
+    /// <summary>Over an open vault (which stays the caller's to dispose).</summary>
     public VaultCatalog(Repository.Repository repository)
     {
         ArgumentNullException.ThrowIfNull(repository);
         _repository = repository;
+        _openVault = _ => Task.FromResult(repository);
     }
 
-    /// <summary>The vault's repository (Engine's use cases take it).</summary>
-    public Repository.Repository Repository => _repository;
+    /// <summary>Over a vault opened on first use by <paramref name="openVault"/> (the service's vault session).</summary>
+    public VaultCatalog(Func<CancellationToken, Task<Repository.Repository>> openVault)
+    {
+        ArgumentNullException.ThrowIfNull(openVault);
+        _openVault = openVault;
+    }
+
+    /// <summary>The vault's repository (Engine's use cases take it); open once any snapshot was looked up.</summary>
+    public Repository.Repository Repository => _repository ?? throw new InvalidOperationException("The vault is opened by the first snapshot lookup.");
 
     /// <summary>Every snapshot that holds an Apple backup, oldest first (re-read at most every few seconds).</summary>
     public async Task<IReadOnlyList<Snapshot>> SnapshotsAsync(CancellationToken cancellationToken = default)
@@ -46,6 +56,7 @@ public sealed class VaultCatalog : IDisposable
                 return cached.Snapshots;
             }
 
+            _repository ??= await _openVault(cancellationToken);
             var all = await _repository.ListSnapshotsAsync(cancellationToken);
             var apple = all.Where(AppleBackupTags.IsAppleBackup).OrderBy(s => s.Time).ToList();
             _list = (DateTimeOffset.UtcNow, apple);
@@ -138,7 +149,7 @@ public sealed class VaultCatalog : IDisposable
             var password = session.BackupPassword(UdidOf(snapshot)) ?? throw new PasswordNeededException(UdidOf(snapshot), wrongPassword: false);
             try
             {
-                source = SnapshotBackupSource.Open(_repository, snapshot, password);
+                source = SnapshotBackupSource.Open(Repository, snapshot, password);
             }
             catch (BackupFormatException e) when (e.Error == BackupFormatError.WrongPassword)
             {
@@ -147,7 +158,7 @@ public sealed class VaultCatalog : IDisposable
         }
         else
         {
-            source = SnapshotBackupSource.Open(_repository, snapshot);
+            source = SnapshotBackupSource.Open(Repository, snapshot);
         }
 
         var opened = new SnapshotView(snapshot, source);
@@ -180,7 +191,7 @@ public sealed class VaultCatalog : IDisposable
     {
         try
         {
-            using var source = SnapshotBackupSource.Open(_repository, snapshot, password);
+            using var source = SnapshotBackupSource.Open(Repository, snapshot, password);
             return true;
         }
         catch (BackupFormatException e) when (e.Error == BackupFormatError.WrongPassword)
@@ -191,7 +202,7 @@ public sealed class VaultCatalog : IDisposable
 
     private async Task<long> TreeSizeAsync(ObjectId treeId, CancellationToken cancellationToken)
     {
-        var tree = await _repository.LoadTreeAsync(treeId, cancellationToken);
+        var tree = await Repository.LoadTreeAsync(treeId, cancellationToken);
         long total = 0;
         foreach (var node in tree.Nodes)
         {

@@ -36,6 +36,13 @@ public sealed class RequestGuard(RequestDelegate next, SessionStore sessions)
         }
 
         var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith("/api/", StringComparison.Ordinal) || path == WebServeExtension.LoginCodePath)
+        {
+            // The service's own API and the bearer-token endpoint: the service's authorization decides.
+            await next(context);
+            return;
+        }
+
         if (PublicPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
         {
             await next(context);
