@@ -29,17 +29,17 @@ public sealed class RequestGuard(RequestDelegate next, SessionStore sessions)
             return;
         }
 
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !IsSameOrigin(context))
-        {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Refused: this request did not come from Keepsake's own pages.");
-            return;
-        }
-
         var path = context.Request.Path.Value ?? "/";
         if (path.StartsWith("/api/", StringComparison.Ordinal) || path == WebServeExtension.LoginCodePath)
         {
-            // The service's own API and the bearer-token endpoint: the service's authorization decides.
+            // The service's own API and the bearer-token endpoint: the service's guard and authorization decide.
             await next(context);
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !IsSameOrigin(context))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "Refused: this request did not come from Keepsake's own pages.");
             return;
         }
 
@@ -57,7 +57,8 @@ public sealed class RequestGuard(RequestDelegate next, SessionStore sessions)
         }
 
         context.Items[typeof(WebSession)] = session;
-        headers.CacheControl = "no-store";
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         await next(context);
     }
 
