@@ -67,6 +67,11 @@ js=tests/Keepsake.Export.Tests/js
 if [ ! -d "$js/node_modules" ] || [ "$js/package-lock.json" -nt "$js/node_modules" ]; then
   npm ci --prefix "$js" --no-audit --no-fund --loglevel=error
 fi
+# axe-core for the web app's accessibility audit in the browser tests, pinned by its lock file.
+webjs=tests/Keepsake.Web.Tests/js
+if [ ! -d "$webjs/node_modules" ] || [ "$webjs/package-lock.json" -nt "$webjs/node_modules" ]; then
+  npm ci --prefix "$webjs" --no-audit --no-fund --loglevel=error
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet restore Keepsake.slnx

@@ -41,6 +41,7 @@ internal static class CommandLine
                      PruneCommand.Create(),
                      CopyCommand.Create(),
                      RepairCommand.Create(),
+                     UiCommand.Create(),
                      ServeCommand.Create(),
                      ServiceCommand.Create(),
                      StatusCommand.Create(),

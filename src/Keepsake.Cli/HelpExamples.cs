@@ -37,6 +37,7 @@ internal static class HelpExamples
         ["repair index"] = ["keepsake repair index", "keepsake repair index --vault /media/usb/keepsake"],
         ["repair snapshots"] = ["keepsake repair snapshots --dry-run", "keepsake repair snapshots --forget"],
         ["doctor"] = ["keepsake doctor", "keepsake doctor --output - --wifi 192.168.1.23"],
+        ["ui"] = ["keepsake ui", "keepsake ui --no-open", "keepsake ui --port 7467 --no-open"],
         ["help"] = ["keepsake help exit-codes", "keepsake help backup"],
         ["service"] = ["keepsake service install", "keepsake service status", "keepsake service uninstall"],
         ["service install"] = ["keepsake service install", "keepsake service install --vault-password-file ~/.config/keepsake/vault-password --no-start"],

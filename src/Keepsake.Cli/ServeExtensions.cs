@@ -8,5 +8,5 @@ namespace Keepsake.Cli;
 /// </summary>
 internal static class ServeExtensions
 {
-    public static IReadOnlyList<IServeExtension> All { get; } = [];
+    public static IReadOnlyList<IServeExtension> All { get; } = [new Keepsake.Web.WebServeExtension()];
 }

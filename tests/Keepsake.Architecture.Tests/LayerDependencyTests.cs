@@ -22,7 +22,7 @@ public sealed class LayerDependencyTests
         ["Keepsake.Device.Simulator"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.Device", "Keepsake.BackupFormat"],
         ["Keepsake.Engine"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.Device", "Keepsake.BackupFormat", "Keepsake.Repository"],
         ["Keepsake.Export"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat"],
-        ["Keepsake.Web"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat", "Keepsake.Engine", "Keepsake.Export"],
+        ["Keepsake.Web"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat", "Keepsake.Repository", "Keepsake.Engine", "Keepsake.Export", "Keepsake.Service"],
         ["Keepsake.Cli"] = ["*"],
         ["Keepsake.Service"] = ["Keepsake.Primitives", "Keepsake.Plist", "Keepsake.BackupFormat", "Keepsake.Repository", "Keepsake.Device", "Keepsake.Engine"],
     };
