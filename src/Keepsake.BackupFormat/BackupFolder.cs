@@ -135,7 +135,9 @@ public sealed class BackupFolder : IBackupFileSource
 
     /// <summary>
     /// Reads only Info.plist, Manifest.plist and Status.plist (each optional; no password needed).
-    /// A damaged plist raises <see cref="BackupFormatException"/> (CorruptManifest).
+    /// A damaged Manifest.plist raises <see cref="BackupFormatException"/> (CorruptManifest): it holds the
+    /// backup's keys. A damaged Info.plist or Status.plist only describes the backup, so it is read as
+    /// missing and named in <see cref="BackupProperties.DamagedFiles"/>; one bad file never hides the rest.
     /// </summary>
     public static BackupProperties ReadProperties(string path)
     {
@@ -147,9 +149,10 @@ public sealed class BackupFolder : IBackupFileSource
     public static BackupProperties ReadProperties(IBackupStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var info = ReadPlist(store, "Info.plist");
+        var damaged = new List<BackupFormatException>();
+        var info = ReadDescriptivePlist(store, "Info.plist", damaged);
         var manifest = ReadPlist(store, "Manifest.plist");
-        var status = ReadPlist(store, "Status.plist");
+        var status = ReadDescriptivePlist(store, "Status.plist", damaged);
         var lockdown = manifest?.GetDictionary("Lockdown");
         var snapshotState = status?.GetString("SnapshotState");
         var staging = store.DirectoryExists("Snapshot");
@@ -174,7 +177,21 @@ public sealed class BackupFolder : IBackupFileSource
             InfoPlist = info,
             ManifestPlist = manifest,
             StatusPlist = status,
+            DamagedFiles = damaged,
         };
+    }
+
+    private static PlistDictionary? ReadDescriptivePlist(IBackupStore store, string name, List<BackupFormatException> damaged)
+    {
+        try
+        {
+            return ReadPlist(store, name);
+        }
+        catch (BackupFormatException e)
+        {
+            damaged.Add(e);
+            return null;
+        }
     }
 
     public IEnumerable<BackupEntry> Entries(string? domain = null, string? pathPrefix = null)

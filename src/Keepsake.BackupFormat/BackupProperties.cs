@@ -45,4 +45,10 @@ public sealed record BackupProperties
     public PlistDictionary? ManifestPlist { get; init; }
 
     public PlistDictionary? StatusPlist { get; init; }
+
+    /// <summary>
+    /// Info.plist or Status.plist found damaged and read as missing (each error names its file); empty when both
+    /// were readable or absent.
+    /// </summary>
+    public IReadOnlyList<BackupFormatException> DamagedFiles { get; init; } = [];
 }

@@ -90,7 +90,13 @@ internal static class BackupSourceOpener
             Console.Error.WriteLine($"skipped, unreadable: {entry.Message}");
         }
 
-        return unreadable.Count > 0 ? ExitCodes.Partial : otherwise;
+        var damaged = source.Properties.DamagedFiles;
+        foreach (var file in damaged)
+        {
+            Console.Error.WriteLine($"damaged, read as missing: {file.Message}");
+        }
+
+        return unreadable.Count > 0 || damaged.Count > 0 ? ExitCodes.Partial : otherwise;
     }
 
     public static bool LooksLikeSnapshot(string value) =>

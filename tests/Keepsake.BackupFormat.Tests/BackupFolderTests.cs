@@ -226,6 +226,26 @@ public sealed class BackupFolderTests
         Assert.Equal("finished", properties.SnapshotState);
     }
 
+    [FixtureFact("mvt-ios-backup")]
+    public void Open_DamagedStatusAndInfoPlist_ReadAsMissingAndNamedWhileEveryFileStaysReadable()
+    {
+        using var dir = new TempDirectory();
+        var backup = dir.CopyFrom(Fixtures.Path("mvt-ios-backup"), "backup");
+        File.WriteAllBytes(Path.Combine(backup, "Status.plist"), "bplist00\x01\x02garbage"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(backup, "Info.plist"), "<?xml version=\"1.0\"?><plist><dict><key>Device"u8.ToArray());
+
+        using var folder = BackupFolder.Open(backup);
+        var properties = folder.Properties;
+        Assert.Null(properties.StatusPlist);
+        Assert.Null(properties.InfoPlist);
+        Assert.Equal(["Info.plist", "Status.plist"], properties.DamagedFiles.Select(d => d.Path).Order(StringComparer.Ordinal));
+        Assert.All(properties.DamagedFiles, d => Assert.Equal(BackupFormatError.CorruptManifest, d.Error));
+        var files = folder.Entries().Where(e => e.Kind == BackupEntryKind.File).ToList();
+        Assert.NotEmpty(files);
+        using var stream = folder.OpenRead(files[0]);
+        Assert.Equal(files[0].Size, ReadAll(stream).Length);
+    }
+
     [Fact]
     public void Open_CorruptManifestPlist_ThrowsCorruptManifest()
     {

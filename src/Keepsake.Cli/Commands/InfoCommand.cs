@@ -91,7 +91,7 @@ internal static class InfoCommand
         Console.WriteLine($"iOS:           {p.ProductVersion ?? "?"} ({p.BuildVersion ?? "?"})");
         Console.WriteLine($"Date (UTC):    {p.Date?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?"}");
         Console.WriteLine($"Encrypted:     {(p.IsEncrypted ? "yes" : "no")}");
-        Console.WriteLine($"Complete:      {(interruptedRestore ? "NO: an interrupted restore; run the same 'keepsake restore --to-folder' again to finish it" : !p.IsComplete ? $"NO: the backup was not finished (SnapshotState: {p.SnapshotState ?? "missing"})" : p.StatusPlist is null ? "unknown (the backup has no Status.plist)" : p.SnapshotState is null ? "unknown (Status.plist has no SnapshotState)" : "yes")}");
+        Console.WriteLine($"Complete:      {(interruptedRestore ? "NO: an interrupted restore; run the same 'keepsake restore --to-folder' again to finish it" : !p.IsComplete ? $"NO: the backup was not finished (SnapshotState: {p.SnapshotState ?? "missing"})" : p.StatusPlist is null ? (p.DamagedFiles.Any(d => d.Path == "Status.plist") ? "unknown (Status.plist is damaged)" : "unknown (the backup has no Status.plist)") : p.SnapshotState is null ? "unknown (Status.plist has no SnapshotState)" : "yes")}");
         Console.WriteLine($"Format:        {p.ManifestKind ?? "?"}, version {p.FormatVersion ?? "?"}");
         Console.WriteLine($"Contents:      {files} files ({new ByteSize(bytes)}), {directories} directories, {symlinks} symlinks in {domains.Count} domains");
         return BackupSourceOpener.ReportUnreadable(source);
