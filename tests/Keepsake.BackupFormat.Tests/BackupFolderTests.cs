@@ -240,10 +240,14 @@ public sealed class BackupFolderTests
         Assert.Null(properties.InfoPlist);
         Assert.Equal(["Info.plist", "Status.plist"], properties.DamagedFiles.Select(d => d.Path).Order(StringComparer.Ordinal));
         Assert.All(properties.DamagedFiles, d => Assert.Equal(BackupFormatError.CorruptManifest, d.Error));
-        var files = folder.Entries().Where(e => e.Kind == BackupEntryKind.File).ToList();
-        Assert.NotEmpty(files);
-        using var stream = folder.OpenRead(files[0]);
-        Assert.Equal(files[0].Size, ReadAll(stream).Length);
+        // Every blob the fixture keeps is still read, byte for byte.
+        var withBlobs = folder.Entries().Where(e => MvtBlobIds.Contains(e.FileId)).ToList();
+        Assert.Equal(10, withBlobs.Count);
+        foreach (var entry in withBlobs)
+        {
+            using var stream = folder.OpenRead(entry);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(backup, entry.FileId[..2], entry.FileId)), ReadAll(stream));
+        }
     }
 
     [Fact]

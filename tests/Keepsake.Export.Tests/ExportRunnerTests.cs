@@ -14,8 +14,9 @@ public sealed class ExportRunnerTests
 {
     private const string Mvt = "mvt-ios-backup";
 
+    // Immutable: some of these are fixture files read in place, and a plain open may write beside them.
     private static long Sqlite3Count(string database, string sql) =>
-        long.Parse(ExternalTool.Run("sqlite3", [database, sql]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
+        long.Parse(ExternalTool.Run("sqlite3", [$"file:{database}?mode=ro&immutable=1", sql]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads an .ics file with Ical.Net (an independent, maintained RFC 5545 parser) after checking the

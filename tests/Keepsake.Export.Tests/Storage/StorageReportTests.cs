@@ -15,7 +15,7 @@ public sealed class StorageReportTests
         using var backup = BackupFolder.Open(Fixtures.Path("mvt-ios-backup"));
         var report = await StorageReport.BuildAsync(backup, 5);
         var manifest = Fixtures.Path("mvt-ios-backup", "Manifest.db");
-        var files = long.Parse(ExternalTool.Run("sqlite3", [$"file:{manifest}?mode=ro", "SELECT COUNT(*) FROM Files WHERE flags = 1"]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
+        var files = long.Parse(ExternalTool.Run("sqlite3", [$"file:{manifest}?mode=ro&immutable=1", "SELECT COUNT(*) FROM Files WHERE flags = 1"]).EnsureSuccess("sqlite3").StandardOutput.Trim(), CultureInfo.InvariantCulture);
         Assert.Equal(files, report.TotalFiles);
         Assert.Equal(report.TotalBytes, report.ByDomain.Sum(d => d.Bytes));
         Assert.Equal(report.TotalFiles, report.ByDomain.Sum(d => d.Files));
