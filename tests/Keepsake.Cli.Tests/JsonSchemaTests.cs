@@ -43,6 +43,11 @@ public sealed class JsonSchemaTests
         var snapshots = JsonDocument.Parse(Run("snapshots", "snapshots")).RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetString()!).ToList();
         Assert.Equal(2, snapshots.Count);
         Run("diff", "diff", snapshots[0], snapshots[1]);
+        KeepsakeProcess.Run(["index"], env).EnsureSuccess("keepsake index");
+        var hits = JsonDocument.Parse(Run("search", "search", "the", "--limit", "3")).RootElement;
+        Assert.NotEqual(0, hits.GetArrayLength());
+        Run("show", "show", hits[0].GetProperty("id").GetString()!);
+        Run("recover", "recover", "messages");
         Assert.True(JsonDocument.Parse(Run("check", "check", "--read-data")).RootElement.GetProperty("ok").GetBoolean());
         Run("copy", "copy", "--to", home.Combine("second-vault"));
         var forget = JsonDocument.Parse(Run("forget", "forget", "--keep-last", "1", "--prune")).RootElement;
@@ -57,7 +62,7 @@ public sealed class JsonSchemaTests
         {
             var document = home.Combine($"{documents.Count:00}-{schema}.json");
             File.WriteAllText(document, json);
-            documents.Add(Path.Combine(Fixtures.ProjectRoot, "docs", "schemas", schema + ".schema.json"));
+            documents.Add(Path.Combine(Fixtures.ProjectRoot, "docs", "schemas", SchemaOf(schema) + ".schema.json"));
             documents.Add(document);
         }
 
@@ -70,6 +75,9 @@ public sealed class JsonSchemaTests
         var withJson = JsonCommands(CommandLine.Build(), string.Empty).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(withJson.Order(StringComparer.Ordinal), outputs.Select(o => o.Schema).Distinct().Order(StringComparer.Ordinal));
     }
+
+    /// <summary>The schema file of a command's output: its own name, but show prints search hits.</summary>
+    private static string SchemaOf(string command) => command == "show" ? "search" : command;
 
     /// <summary>Each command (as "key-list" for "key list") that has a --json option.</summary>
     private static IEnumerable<string> JsonCommands(Command command, string prefix)
